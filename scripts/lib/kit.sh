@@ -1,0 +1,179 @@
+# shellcheck shell=bash
+# The variables set here are read by the verbs that source this file.
+# shellcheck disable=SC2034
+# Shared helpers of the kit's verbs: sourced, never run.  Every verb is scripts/kit-<verb>; this file
+# holds what more than one of them needs: exit codes, messages, common options, the matrix, the
+# work dir layout, locking and the patch stack's metadata.
+
+# Exit codes, documented in `kit --help` and README.md.
+readonly E_OK=0 E_USAGE=2 E_APPLY=3 E_BUILD=4 E_TEST=5
+export E_OK E_USAGE E_APPLY E_BUILD E_TEST
+
+KIT_ROOT=${KIT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+KIT_MATRIX=${KIT_MATRIX:-$KIT_ROOT/matrix.yaml}
+KIT_WORK=${KIT_WORK:-$KIT_ROOT/work}
+KIT_JOBS=${KIT_JOBS:-$(nproc 2>/dev/null || echo 2)}
+KIT_VERBOSITY=${KIT_VERBOSITY:-1}
+export KIT_ROOT KIT_MATRIX KIT_WORK KIT_JOBS KIT_VERBOSITY
+
+kit_verb=${kit_verb:-kit}
+
+say() { [ "$KIT_VERBOSITY" -ge 1 ] && printf '%s: %s\n' "$kit_verb" "$*"; return 0; }
+detail() { [ "$KIT_VERBOSITY" -ge 2 ] && printf '%s: %s\n' "$kit_verb" "$*"; return 0; }
+warn() { printf '%s: warning: %s\n' "$kit_verb" "$*" >&2; }
+# die CODE MESSAGE...
+die() {
+    local code=$1
+    shift
+    printf '%s: error: %s\n' "$kit_verb" "$*" >&2
+    exit "$code"
+}
+usage_error() { die "$E_USAGE" "$* (see '$kit_verb --help')"; }
+
+# Options every verb takes; verbs call this first in their option loop:
+#   while [ $# -gt 0 ]; do kit_take_common "$@" && { shift "$KIT_TOOK"; continue; }; case ... esac; done
+kit_take_common() {
+    KIT_TOOK=0
+    case $1 in
+        --work|--jobs|-j|--matrix)
+            [ $# -ge 2 ] || usage_error "$1 needs a value"
+            case $1 in
+                --work) KIT_WORK=$2 ;;
+                --jobs|-j) KIT_JOBS=$2 ;;
+                --matrix) KIT_MATRIX=$2 ;;
+            esac
+            KIT_TOOK=2 ;;
+        --work=*) KIT_WORK=${1#--work=}; KIT_TOOK=1 ;;
+        --jobs=*) KIT_JOBS=${1#--jobs=}; KIT_TOOK=1 ;;
+        --matrix=*) KIT_MATRIX=${1#--matrix=}; KIT_TOOK=1 ;;
+        --quiet|-q) KIT_VERBOSITY=0; KIT_TOOK=1 ;;
+        --verbose|-v) KIT_VERBOSITY=2; KIT_TOOK=1 ;;
+        *) return 1 ;;
+    esac
+    return 0
+}
+
+# After option parsing: make paths absolute and check values.
+kit_settle() {
+    case $KIT_JOBS in
+        ''|*[!0-9]*|0) usage_error "--jobs takes a whole number above 0, not '$KIT_JOBS'" ;;
+    esac
+    mkdir -p "$KIT_WORK" || die "$E_USAGE" "cannot create the work dir $KIT_WORK"
+    KIT_WORK=$(cd "$KIT_WORK" && pwd)
+    [ -f "$KIT_MATRIX" ] || die "$E_USAGE" "no matrix file at $KIT_MATRIX"
+    KIT_MATRIX=$(cd "$(dirname "$KIT_MATRIX")" && pwd)/$(basename "$KIT_MATRIX")
+    export KIT_WORK KIT_JOBS KIT_MATRIX KIT_VERBOSITY
+}
+
+# The matrix reader is a small C program; it is built on first use into the work dir.
+kit_matrix_bin() {
+    local src=$KIT_ROOT/scripts/matrix/kit-matrix.c bin=$KIT_WORK/bin/kit-matrix tmp
+    if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+        mkdir -p "$KIT_WORK/bin"
+        tmp=$(mktemp "$KIT_WORK/bin/.kit-matrix.XXXXXX")
+        if ! ${CC:-cc} -std=c99 -O2 -Wall -Wextra -o "$tmp" "$src" -lyaml 2>"$tmp.err"; then
+            cat "$tmp.err" >&2
+            rm -f "$tmp" "$tmp.err"
+            die "$E_USAGE" "cannot build the matrix reader (is libyaml-dev installed?)"
+        fi
+        rm -f "$tmp.err"
+        mv -f "$tmp" "$bin"
+    fi
+    printf '%s\n' "$bin"
+}
+
+kit_matrix() {
+    "$(kit_matrix_bin)" -f "$KIT_MATRIX" "$@"
+}
+
+kit_release_ids() {
+    kit_matrix ids || exit "$E_USAGE"
+}
+
+# Loads release REL's entry into M_* variables and the work dir paths into R_*.
+kit_release() {
+    local out
+    out=$(kit_matrix show "$1") || exit "$E_USAGE"
+    M_id='' M_version='' M_base_file='' M_base_sha256='' M_base_tag='' M_base_commit=''
+    M_base_tree='' M_base_url='' M_series='' M_layers='' M_build='' M_subdirs=''
+    M_make_vars='' M_kinds=''
+    eval "$out"
+    R_DIR=$KIT_WORK/rel/$M_id
+    R_SRC=$R_DIR/src/xen-$M_version
+    R_LOGS=$R_DIR/logs
+    # Series and patches are found beside the matrix file, so a test can point --matrix at a
+    # stack of its own.
+    R_PATCHES=$(dirname "$KIT_MATRIX")/patches/$M_id
+    R_SERIES=$(dirname "$KIT_MATRIX")/$M_series
+}
+
+# The tree of one side of a release: base carries the host-compat layer only, patched the whole stack.
+kit_side_dir() { printf '%s\n' "$R_DIR/$1"; }
+kit_side_tree() { printf '%s\n' "$R_DIR/$1/xen-$M_version"; }
+
+# The layers a side applies.
+kit_side_layers() {
+    case $1 in
+        base) printf 'compat\n' ;;
+        patched) printf '%s\n' "$M_layers" | tr ' ' '\n' ;;
+        *) usage_error "unknown side '$1'" ;;
+    esac
+}
+
+# Per-release lock: two commands on one release would race on its trees.  A child verb started by
+# a verb that holds the lock inherits it through KIT_LOCKED.
+kit_lock() {
+    local rel=$1 lockfile owner
+    case " ${KIT_LOCKED:-} " in *" $rel "*) return 0 ;; esac
+    mkdir -p "$KIT_WORK/locks"
+    lockfile=$KIT_WORK/locks/$rel.lock
+    exec {KIT_LOCK_FD}>>"$lockfile"
+    if ! flock -n "$KIT_LOCK_FD"; then
+        owner=$(cat "$lockfile.owner" 2>/dev/null || echo "unknown")
+        die "$E_USAGE" "release $rel is in use by another kit command ($owner); work dir $KIT_WORK is left untouched: wait for it or use another --work"
+    fi
+    printf 'pid %s: %s\n' "$$" "${KIT_COMMAND:-$kit_verb}" >"$lockfile.owner"
+    KIT_LOCKED="${KIT_LOCKED:-} $rel"
+    export KIT_LOCKED
+}
+
+# The patches of the release's series, in order, one per line (comments and blanks dropped).
+kit_series_patches() {
+    [ -f "$R_SERIES" ] || die "$E_USAGE" "release $M_id: series file $R_SERIES does not exist"
+    sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$R_SERIES" | awk '{print $1}'
+}
+
+# A header field of a patch (the part before the first line that is exactly ---).
+kit_patch_field() {
+    awk -v f="$2" 'BEGIN { n = length(f) + 1 }
+        /^---$/ || /^diff / || /^Index: / { exit }
+        substr($0, 1, n) == f ":" { sub(/^[^:]*:[ \t]*/, ""); print; exit }' "$1"
+}
+
+# The patches of SIDE (or of the comma-separated LAYERS) in series order: "layer name" per line.
+kit_stack() {
+    local want=$1 p layer
+    while IFS= read -r p; do
+        [ -f "$R_PATCHES/$p" ] || die "$E_APPLY" "release $M_id: series lists $p, but patches/$M_id/$p does not exist"
+        layer=$(kit_patch_field "$R_PATCHES/$p" Layer)
+        case " $M_layers " in
+            *" $layer "*) ;;
+            *) die "$E_APPLY" "release $M_id: patch $p has layer '${layer:-none}', not one of: $M_layers" ;;
+        esac
+        case ",$want," in *",$layer,"*) printf '%s %s\n' "$layer" "$p" ;; esac
+    done < <(kit_series_patches)
+}
+
+# Files a patch touches, relative to the tree root (-p1).
+kit_patch_files() {
+    sed -n -e 's#^--- a/\([^[:space:]]*\).*#\1#p' -e 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$1" | sort -u
+}
+
+kit_sha256() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Last lines of a log that look like errors, else its tail.
+kit_log_excerpt() {
+    local log=$1 lines
+    lines=$(grep -n -E 'error|Error|\*\*\*|FAILED|No such file' "$log" | tail -n 15 || true)
+    if [ -n "$lines" ]; then printf '%s\n' "$lines"; else tail -n 15 "$log"; fi
+}
