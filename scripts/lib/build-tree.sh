@@ -21,8 +21,9 @@ Configure (once) and build a subset of the Xen tools of the tree DIR.
   --cflags "FLAGS"     extra flags appended to APPEND_CFLAGS
   -h, --help           show this help
 
-tools/configure runs only when config/Tools.mk is missing, older than
-tools/configure, or was made with other configure arguments.  The make
+The tree's configure runs only when config/Tools.mk (or, from 4.5 on,
+config/Paths.mk) is missing, Tools.mk is older than tools/configure, or
+they were made with other configure arguments (config/build-tree.stamp).  The make
 steps are incremental.  ccache is used when it is on PATH (CCACHE_DIR
 and friends come from the environment).  Compiler workarounds for this
 host (gcc >= 10, glibc >= 2.28) go into APPEND_CFLAGS, which Xen's
@@ -66,7 +67,9 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$tree" ] || die_usage "--tree is required"
-[ -f "$tree/tools/configure" ] || die_usage "$tree is not a Xen tree (no tools/configure)"
+if [ ! -f "$tree/configure" ] || [ ! -f "$tree/tools/configure" ]; then
+    die_usage "$tree is not a Xen tree (no configure, tools/configure)"
+fi
 case $jobs in
 ''|*[!0-9]*|0) die_usage "--jobs wants a positive number, got '$jobs'" ;;
 esac
@@ -91,10 +94,15 @@ fi
 
 python=$(command -v python3) || { echo "$prog: python3 not found" >&2; exit 1; }
 
-# --build/--host differ so that configure takes the cross path and skips
-# its python2-only python-devel probe.  The tools the kit never builds
-# (16-bit BIOS, ACPI tables, qemu, ocaml) are switched off or stubbed.
+# The top-level configure, not tools/configure alone, so that 4.5 and
+# later also get config/Paths.mk: without it libxl is built with empty
+# run, lock and config directories.  --build/--host differ so that
+# configure takes the cross path and skips its python2-only python-devel
+# probe.  What the kit never builds (hypervisor, docs, stubdoms, 16-bit
+# BIOS, ACPI tables, qemu, ocaml) is switched off or stubbed; old trees
+# only warn about options they do not know.
 configure_args=(
+    --disable-xen --disable-docs --disable-stubdom --disable-kernels
     --build=x86_64-pc-linux-gnu --host=x86_64-linux-gnu
     "PYTHON=$python" AS86=/bin/true LD86=/bin/true BCC=/bin/true IASL=/bin/true
     --disable-ocamltools --disable-xsmpolicy --disable-seabios
@@ -108,6 +116,9 @@ want_stamp="CC=$cc ${configure_args[*]}"
 need_configure() {
     [ -f "$tree/config/Tools.mk" ] || return 0
     [ "$tree/config/Tools.mk" -nt "$tree/tools/configure" ] || return 0
+    if [ -f "$tree/config/Paths.mk.in" ]; then
+        [ -f "$tree/config/Paths.mk" ] || return 0
+    fi
     [ -f "$stamp" ] || return 0
     [ "$(cat "$stamp")" = "$want_stamp" ] || return 0
     return 1
@@ -116,8 +127,8 @@ need_configure() {
 if need_configure; then
     echo "build-tree: configure"
     rm -f "$stamp"
-    (cd "$tree/tools" && CC=$cc ./configure "${configure_args[@]}") || {
-        echo "$prog: configure failed in $tree/tools" >&2
+    (cd "$tree" && CC=$cc ./configure "${configure_args[@]}") || {
+        echo "$prog: configure failed in $tree" >&2
         exit 1
     }
     printf '%s\n' "$want_stamp" >"$stamp"
