@@ -63,6 +63,7 @@ kit_settle() {
     [ -f "$KIT_MATRIX" ] || die "$E_USAGE" "no matrix file at $KIT_MATRIX"
     KIT_MATRIX=$(cd "$(dirname "$KIT_MATRIX")" && pwd)/$(basename "$KIT_MATRIX")
     export KIT_WORK KIT_JOBS KIT_MATRIX KIT_VERBOSITY
+    kit_matrix check || exit "$E_USAGE"
 }
 
 # The matrix reader is a small C program; it is built on first use into the work dir.
@@ -174,6 +175,6 @@ kit_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 # Last lines of a log that look like errors, else its tail.
 kit_log_excerpt() {
     local log=$1 lines
-    lines=$(grep -n -E 'error|Error|\*\*\*|FAILED|No such file' "$log" | tail -n 15 || true)
+    lines=$(grep -n -E '(^|[^-])\<(error|Error|ERROR)\>[: ]|\*\*\*|FAILED|No such file|syntax error' "$log" | cut -c1-300 | tail -n 15 || true)
     if [ -n "$lines" ]; then printf '%s\n' "$lines"; else tail -n 15 "$log"; fi
 }
