@@ -1,0 +1,668 @@
+/*
+ * Fixtures of the XSA-178 testbed: see tb.h.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tb.h"
+
+#ifndef TB_OUT
+#error TB_OUT must name the build output dir
+#endif
+#ifndef TB_LIBPATH
+#error TB_LIBPATH must list the library dirs of the tree
+#endif
+#ifndef TB_XENSTORED
+#error TB_XENSTORED must name the xenstored of the tree
+#endif
+
+static struct tb the_tb;
+
+static void tb_mkdirs(const char *path)
+{
+    char buf[PATH_MAX], *p;
+
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        ATF_REQUIRE_MSG(mkdir(buf, 0755) == 0 || errno == EEXIST,
+                        "mkdir %s: %s", buf, strerror(errno));
+        *p = '/';
+    }
+    ATF_REQUIRE_MSG(mkdir(buf, 0755) == 0 || errno == EEXIST,
+                    "mkdir %s: %s", buf, strerror(errno));
+}
+
+static void tb_put_file(const char *path, const char *content, bool append)
+{
+    FILE *f = fopen(path, append ? "a" : "w");
+
+    ATF_REQUIRE_MSG(f, "open %s: %s", path, strerror(errno));
+    fputs(content, f);
+    ATF_REQUIRE(fclose(f) == 0);
+}
+
+static void tb_now(struct timespec *ts)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+static long tb_ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+
+    tb_now(&t);
+    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void tb_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+    nanosleep(&ts, NULL);
+}
+
+const char *tb_bin(const char *name)
+{
+    static char buf[PATH_MAX];
+    const char *out = getenv("TB_OUT");
+
+    snprintf(buf, sizeof(buf), "%s/bin/%s", out && *out ? out : TB_OUT, name);
+    return buf;
+}
+
+const char *tb_hotplug_script(void)
+{
+    return tb_bin("tb-hotplug");
+}
+
+void tb_sandbox_dir(const atf_tc_t *tc, char *buf, size_t len)
+{
+    const char *rundir = getenv("TB_RUNDIR");
+    const char *ident = atf_tc_get_ident(tc);
+    const char *prog = program_invocation_short_name;
+    uint32_t h = 2166136261u;
+    const char *p;
+
+    /* short and stable: unix socket paths must stay under 108 bytes */
+    for (p = prog; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    h = (h ^ ':') * 16777619u;
+    for (p = ident; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    snprintf(buf, len, "%s/%08x",
+             rundir && *rundir ? rundir : TB_OUT "/run", h);
+}
+
+/* --- processes ------------------------------------------------------------ */
+
+static bool tb_proc_mentions(pid_t pid, const char *needle)
+{
+    char path[64], buf[8192];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    {
+        char *rp = strrchr(buf, ')');
+
+        if (rp && (rp[2] == 'Z' || rp[2] == 'X'))
+            return false;
+    }
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    n = read(fd, buf, sizeof(buf));
+    close(fd);
+    if (n <= 0)
+        return false;
+    return memmem(buf, n, needle, strlen(needle)) != NULL;
+}
+
+int tb_count_procs(const char *dir)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d))) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+
+        if (*end || pid <= 0 || pid == getpid())
+            continue;
+        if (tb_proc_mentions((pid_t)pid, dir))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+void tb_stop_recorded(const char *dir)
+{
+    char piddir[PATH_MAX];
+    DIR *d;
+    struct dirent *e;
+    struct timespec t0;
+
+    snprintf(piddir, sizeof(piddir), "%s/pids", dir);
+    d = opendir(piddir);
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        char path[PATH_MAX + 256];
+        FILE *f;
+        int pid;
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", piddir, e->d_name);
+        f = fopen(path, "r");
+        if (!f)
+            continue;
+        /* pid reuse: only a process that names this sandbox is ours */
+        if (fscanf(f, "%d", &pid) == 1 && pid > 0 &&
+            tb_proc_mentions(pid, dir))
+            kill(pid, SIGKILL);
+        fclose(f);
+    }
+    closedir(d);
+    tb_now(&t0);
+    while (tb_ms_since(&t0) < 5000) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (tb_count_procs(dir) == 0)
+            break;
+        tb_sleep_ms(20);
+    }
+}
+
+/*
+ * Our children must not outlive us, whatever kills us: the kernel sends
+ * them SIGKILL when we die (PR_SET_PDEATHSIG), and tb_stop_recorded finds
+ * them by the pid files when the cleanup routine runs.
+ */
+static pid_t tb_spawn(const char *name, char *const argv[], int in_fd,
+                      int out_fd)
+{
+    struct tb *tb = &the_tb;
+    char log[PATH_MAX], pidfile[PATH_MAX], pidbuf[32];
+    pid_t parent = getpid(), pid;
+
+    snprintf(log, sizeof(log), "%s/%s.log", tb->dir, name);
+    fflush(NULL);
+    pid = fork();
+    ATF_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
+        if (fd < 0)
+            _exit(127);
+        dup2(in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY), 0);
+        dup2(out_fd >= 0 ? out_fd : fd, 1);
+        dup2(fd, 2);
+        /* the stand-in is for libxl's process, not for the tree's daemons */
+        unsetenv("LD_PRELOAD");
+        execv(argv[0], argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    snprintf(pidfile, sizeof(pidfile), "%s/pids/%s", tb->dir, name);
+    snprintf(pidbuf, sizeof(pidbuf), "%d\n", (int)pid);
+    tb_put_file(pidfile, pidbuf, false);
+    return pid;
+}
+
+/* --- sandbox -------------------------------------------------------------- */
+
+static int tb_rm_one(const char *path, const struct stat *st, int flag,
+                     struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void tb_start_xenstored(struct tb *tb)
+{
+    char pidfile[PATH_MAX], trace[PATH_MAX];
+    char *argv[] = { (char *)TB_XENSTORED, (char *)"-D", (char *)"-N",
+                     (char *)"-F", pidfile, (char *)"-T", trace, NULL };
+    const char *override = getenv("TB_XENSTORED");
+    struct timespec t0;
+
+    if (override && *override)
+        argv[0] = (char *)override;
+    /* 4.3's libxl_ctx_alloc checks that this file exists */
+    snprintf(pidfile, sizeof(pidfile), "%s/root/var/run/xenstored.pid",
+             tb->dir);
+    snprintf(trace, sizeof(trace), "%s/xenstored.trace", tb->dir);
+    tb_spawn("xenstored", argv, -1, -1);
+
+    tb_now(&t0);
+    for (;;) {
+        struct xs_handle *xs = xs_open(0);
+
+        if (xs) {
+            unsigned int len;
+            char *v = xs_read(xs, XBT_NULL, "/", &len);
+
+            if (v) {
+                free(v);
+                tb->xs = xs;
+                return;
+            }
+            xs_close(xs);
+        }
+        ATF_REQUIRE_MSG(tb_ms_since(&t0) < 10000,
+                        "xenstored did not answer within 10 s, see %s/xenstored.log",
+                        tb->dir);
+        tb_sleep_ms(10);
+    }
+}
+
+struct tb *tb_start(const atf_tc_t *tc)
+{
+    struct tb *tb = &the_tb;
+    static const char *const sub[] = {
+        "hv", "pids", "lib", "root/var/lib/xen", "root/var/run/xen",
+        "root/run/xen", "root/var/log/xen", "root/etc/xen", NULL
+    };
+    char path[PATH_MAX];
+    const char *rundir = getenv("TB_RUNDIR");
+    int i;
+
+    memset(tb, 0, sizeof(*tb));
+    tb_sandbox_dir(tc, tb->dir, sizeof(tb->dir));
+    ATF_REQUIRE_MSG(strlen(tb->dir) + sizeof("/socket_ro") < 108,
+                    "run dir too long for a unix socket: %s", tb->dir);
+    /* a previous run of this case may have been killed: start clean */
+    tb_stop_recorded(tb->dir);
+    nftw(tb->dir, tb_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    for (i = 0; sub[i]; i++) {
+        snprintf(path, sizeof(path), "%s/%s", tb->dir, sub[i]);
+        tb_mkdirs(path);
+    }
+    snprintf(path, sizeof(path), "%s/case", tb->dir);
+    tb_put_file(path, atf_tc_get_ident(tc), false);
+
+    if (!rundir || !*rundir)
+        setenv("TB_RUNDIR", TB_OUT "/run", 1);
+    setenv("TB_SANDBOX", tb->dir, 1);
+    setenv("XENSTORED_RUNDIR", tb->dir, 1);
+    snprintf(path, sizeof(path), "%s/lib", tb->dir);
+    setenv("XENSTORED_ROOTDIR", path, 1);
+    unsetenv("XENSTORED_PATH");
+    {
+        /* the tree's daemons and scripts find the tree's libraries */
+        const char *old = getenv("LD_LIBRARY_PATH");
+        char lp[8192];
+
+        snprintf(lp, sizeof(lp), "%s%s%s", TB_LIBPATH, old && *old ? ":" : "",
+                 old && *old ? old : "");
+        setenv("LD_LIBRARY_PATH", lp, 1);
+    }
+
+    tb_start_xenstored(tb);
+
+    /* dom0, as xencommons leaves it */
+    snprintf(path, sizeof(path), "%s/hv/domains", tb->dir);
+    tb_put_file(path, "0 pv 00000000000000000000000000000000 running\n",
+                false);
+    tb_xs_write(tb, "/local/domain/0/domid", "0");
+    tb_xs_write(tb, "/local/domain/0/name", "Domain-0");
+
+    snprintf(path, sizeof(path), "%s/libxl.log", tb->dir);
+    tb->logfile = fopen(path, "a");
+    ATF_REQUIRE(tb->logfile);
+    setvbuf(tb->logfile, NULL, _IOLBF, 0);
+    tb->logger = xtl_createlogger_stdiostream(tb->logfile, XTL_DEBUG,
+                                              XTL_STDIOSTREAM_HIDE_PROGRESS);
+    ATF_REQUIRE(tb->logger);
+    ATF_REQUIRE_EQ(0, libxl_ctx_alloc(&tb->ctx, LIBXL_VERSION, 0,
+                                      (xentoollog_logger *)tb->logger));
+    return tb;
+}
+
+void tb_cleanup(const atf_tc_t *tc)
+{
+    char dir[PATH_MAX];
+
+    tb_sandbox_dir(tc, dir, sizeof(dir));
+    tb_stop_recorded(dir);
+}
+
+/* --- domains -------------------------------------------------------------- */
+
+static void tb_uuid(uint32_t domid, libxl_uuid *uuid, char *hex)
+{
+    char s[40];
+
+    snprintf(s, sizeof(s), "5b3a1e00-7e57-4000-8000-%012x", (unsigned)domid);
+    ATF_REQUIRE_EQ(0, libxl_uuid_from_string(uuid, s));
+    snprintf(hex, 33, "5b3a1e007e5740008000%012x", (unsigned)domid);
+}
+
+static void tb_xs_mkdir_perms(struct tb *tb, xs_transaction_t t,
+                              const char *path, struct xs_permissions *p,
+                              unsigned int n)
+{
+    ATF_REQUIRE(xs_mkdir(tb->xs, t, path));
+    ATF_REQUIRE(xs_set_permissions(tb->xs, t, path, p, n));
+}
+
+static void tb_xs_put(struct tb *tb, xs_transaction_t t, const char *path,
+                      const char *value)
+{
+    ATF_REQUIRE_MSG(xs_write(tb->xs, t, path, value, strlen(value)),
+                    "xs_write %s: %s", path, strerror(errno));
+}
+
+void tb_domain_create(struct tb *tb, uint32_t domid, const char *name,
+                      enum tb_domtype type)
+{
+    struct xs_permissions roperm[2], rwperm[1], noperm[1];
+    char dom[64], vm[96], lx[64], p[256], hex[40], line[128], uuid_s[40];
+    libxl_uuid uuid;
+    xs_transaction_t t;
+
+    tb_uuid(domid, &uuid, hex);
+    snprintf(line, sizeof(line), "%u %s %s running\n", (unsigned)domid,
+             type == TB_HVM ? "hvm" : "pv", hex);
+    snprintf(p, sizeof(p), "%s/hv/domains", tb->dir);
+    tb_put_file(p, line, true);
+
+    snprintf(uuid_s, sizeof(uuid_s), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(uuid));
+    snprintf(dom, sizeof(dom), "/local/domain/%u", (unsigned)domid);
+    snprintf(vm, sizeof(vm), "/vm/%s", uuid_s);
+    snprintf(lx, sizeof(lx), "/libxl/%u", (unsigned)domid);
+
+    /* the permissions libxl__domain_make gives these directories */
+    noperm[0].id = 0;
+    noperm[0].perms = XS_PERM_NONE;
+    roperm[0].id = 0;
+    roperm[0].perms = XS_PERM_NONE;
+    roperm[1].id = domid;
+    roperm[1].perms = XS_PERM_READ;
+    rwperm[0].id = domid;
+    rwperm[0].perms = XS_PERM_NONE;
+
+    for (;;) {
+        t = xs_transaction_start(tb->xs);
+        ATF_REQUIRE(t);
+        tb_xs_mkdir_perms(tb, t, dom, roperm, 2);
+        tb_xs_mkdir_perms(tb, t, vm, roperm, 2);
+        tb_xs_mkdir_perms(tb, t, lx, noperm, 1);
+        tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/vm", dom), p), vm);
+        tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/name", dom), p), name);
+        tb_xs_mkdir_perms(tb, t, (snprintf(p, sizeof(p), "%s/cpu", dom), p),
+                          roperm, 2);
+        tb_xs_mkdir_perms(tb, t, (snprintf(p, sizeof(p), "%s/memory", dom), p),
+                          roperm, 2);
+        tb_xs_mkdir_perms(tb, t, (snprintf(p, sizeof(p), "%s/device", dom), p),
+                          roperm, 2);
+        tb_xs_mkdir_perms(tb, t, (snprintf(p, sizeof(p), "%s/control", dom), p),
+                          roperm, 2);
+        if (type == TB_HVM)
+            tb_xs_mkdir_perms(tb, t,
+                              (snprintf(p, sizeof(p), "%s/hvmloader", dom), p),
+                              roperm, 2);
+        tb_xs_mkdir_perms(tb, t,
+                          (snprintf(p, sizeof(p), "%s/control/shutdown", dom), p),
+                          rwperm, 1);
+        tb_xs_mkdir_perms(tb, t,
+                          (snprintf(p, sizeof(p),
+                                    "%s/device/suspend/event-channel", dom), p),
+                          rwperm, 1);
+        tb_xs_mkdir_perms(tb, t, (snprintf(p, sizeof(p), "%s/data", dom), p),
+                          rwperm, 1);
+        tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/uuid", vm), p), uuid_s);
+        tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/name", vm), p), name);
+        /* what libxl__build_post adds once the domain is built */
+        tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/domid", dom), p),
+                  (snprintf(line, sizeof(line), "%u", (unsigned)domid), line));
+        tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/memory/static-max", dom), p),
+                  "1024");
+        tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/memory/target", dom), p),
+                  "1024");
+        if (xs_transaction_end(tb->xs, t, false))
+            break;
+        ATF_REQUIRE_EQ(EAGAIN, errno);
+    }
+
+#ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
+    {
+        /* libxl__set_domain_configuration at create time; device add updates it */
+        libxl_domain_config dc;
+        char *json;
+
+        libxl_domain_config_init(&dc);
+        dc.c_info.type = type == TB_HVM ? LIBXL_DOMAIN_TYPE_HVM
+                                        : LIBXL_DOMAIN_TYPE_PV;
+        dc.c_info.name = strdup(name);
+        libxl_uuid_copy(
+#ifdef LIBXL_HAVE_UUID_COPY_CTX_PARAM
+                        tb->ctx,
+#endif
+                        &dc.c_info.uuid, &uuid);
+        libxl_domain_build_info_init_type(&dc.b_info, dc.c_info.type);
+        json = libxl_domain_config_to_json(tb->ctx, &dc);
+        ATF_REQUIRE(json);
+        ATF_REQUIRE_EQ(0, libxl_userdata_store(tb->ctx, domid, "libxl-json",
+                                               (const uint8_t *)json,
+                                               strlen(json) + 1));
+        free(json);
+        libxl_domain_config_dispose(&dc);
+    }
+#endif
+}
+
+bool tb_domain_exists(struct tb *tb, uint32_t domid)
+{
+    char p[PATH_MAX], line[256];
+    FILE *f;
+    bool found = false;
+
+    snprintf(p, sizeof(p), "%s/hv/domains", tb->dir);
+    f = fopen(p, "r");
+    ATF_REQUIRE(f);
+    while (fgets(line, sizeof(line), f)) {
+        unsigned int d;
+
+        if (sscanf(line, "%u", &d) == 1 && d == domid)
+            found = true;
+    }
+    fclose(f);
+    return found;
+}
+
+/* --- sims --------------------------------------------------------------- */
+
+static struct tb_sim *tb_sim_start(struct tb *tb, uint32_t domid, bool backend)
+{
+    struct tb_sim *sim;
+    char name[64], domid_s[16], line[64];
+    char *argv[8];
+    int cmd[2], rep[2];
+
+    ATF_REQUIRE(tb->nsims < (int)(sizeof(tb->sims) / sizeof(tb->sims[0])));
+    sim = &tb->sims[tb->nsims++];
+    snprintf(name, sizeof(name), "sim-%s-%u", backend ? "backend" : "frontend",
+             (unsigned)domid);
+    snprintf(domid_s, sizeof(domid_s), "%u", (unsigned)domid);
+    argv[0] = strdup(tb_bin("tb-sim"));
+    argv[1] = (char *)(backend ? "--backend" : "--frontend");
+    argv[2] = domid_s;
+    argv[3] = (char *)"--sandbox";
+    argv[4] = tb->dir;
+    argv[5] = NULL;
+    ATF_REQUIRE(pipe2(cmd, O_CLOEXEC) == 0);
+    ATF_REQUIRE(pipe2(rep, O_CLOEXEC) == 0);
+    /* dup2 in the child clears O_CLOEXEC on the copies it keeps */
+    sim->pid = tb_spawn(name, argv, cmd[0], rep[1]);
+    free(argv[0]);
+    close(cmd[0]);
+    close(rep[1]);
+    sim->cmd_fd = cmd[1];
+    sim->reply = fdopen(rep[0], "r");
+    ATF_REQUIRE(sim->reply);
+    sim->domid = domid;
+    sim->backend = backend;
+    ATF_REQUIRE_MSG(fgets(line, sizeof(line), sim->reply) &&
+                    !strncmp(line, "ready", 5),
+                    "%s did not start, see %s/%s.log", name, tb->dir, name);
+    return sim;
+}
+
+struct tb_sim *tb_backend_start(struct tb *tb, uint32_t domid)
+{
+    return tb_sim_start(tb, domid, true);
+}
+
+struct tb_sim *tb_frontend_start(struct tb *tb, uint32_t domid)
+{
+    return tb_sim_start(tb, domid, false);
+}
+
+int tb_sim_cmd(struct tb_sim *sim, const char *fmt, ...)
+{
+    char line[4096];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+    va_end(ap);
+    ATF_REQUIRE(n > 0 && (size_t)n < sizeof(line) - 1);
+    line[n++] = '\n';
+    ATF_REQUIRE_EQ(n, write(sim->cmd_fd, line, n));
+    ATF_REQUIRE_MSG(fgets(line, sizeof(line), sim->reply),
+                    "sim %d went away", (int)sim->pid);
+    return strncmp(line, "ok", 2) ? -1 : 0;
+}
+
+/* --- xenstore ------------------------------------------------------------- */
+
+static char *tb_vread(struct tb *tb, const char *fmt, va_list ap)
+{
+    char path[1024];
+    unsigned int len;
+
+    vsnprintf(path, sizeof(path), fmt, ap);
+    return xs_read(tb->xs, XBT_NULL, path, &len);
+}
+
+char *tb_xs_read(struct tb *tb, const char *fmt, ...)
+{
+    va_list ap;
+    char *v;
+
+    va_start(ap, fmt);
+    v = tb_vread(tb, fmt, ap);
+    va_end(ap);
+    return v;
+}
+
+bool tb_xs_exists(struct tb *tb, const char *fmt, ...)
+{
+    va_list ap;
+    char *v;
+
+    va_start(ap, fmt);
+    v = tb_vread(tb, fmt, ap);
+    va_end(ap);
+    free(v);
+    return v != NULL;
+}
+
+void tb_xs_write(struct tb *tb, const char *path, const char *value)
+{
+    tb_xs_put(tb, XBT_NULL, path, value);
+}
+
+bool tb_xs_wait(struct tb *tb, const char *path, const char *value,
+                int timeout_ms)
+{
+    struct timespec t0;
+
+    tb_now(&t0);
+    for (;;) {
+        unsigned int len;
+        char *v = xs_read(tb->xs, XBT_NULL, path, &len);
+        bool done = value ? (v && !strcmp(v, value)) : !v;
+
+        free(v);
+        if (done)
+            return true;
+        if (tb_ms_since(&t0) > timeout_ms)
+            return false;
+        tb_sleep_ms(10);
+    }
+}
+
+int tb_hotplug_count(struct tb *tb, const char *action, const char *be_path)
+{
+    char p[PATH_MAX], line[1024], want[1024];
+    FILE *f;
+    int n = 0;
+
+    snprintf(p, sizeof(p), "%s/hotplug.log", tb->dir);
+    snprintf(want, sizeof(want), "%s %s\n", action, be_path);
+    f = fopen(p, "r");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f))
+        if (!strcmp(line, want))
+            n++;
+    fclose(f);
+    return n;
+}
+
+int tb_escapes(struct tb *tb)
+{
+    char p[PATH_MAX], line[1024];
+    FILE *f;
+    int n = 0;
+
+    snprintf(p, sizeof(p), "%s/hv/escapes.log", tb->dir);
+    f = fopen(p, "r");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f)) {
+        fprintf(stderr, "write outside the run dir: %s", line);
+        n++;
+    }
+    fclose(f);
+    return n;
+}

@@ -1,0 +1,141 @@
+/*
+ * Fixtures of the XSA-178 testbed.
+ *
+ * A test case calls tb_start() first: it gets a private sandbox (run dir,
+ * the tree's own xenstored on unix sockets, the hypervisor stand-in's
+ * domain table) with dom0 declared, and every process it starts is
+ * recorded there so that tb_cleanup(), called from the ATF cleanup
+ * routine, can stop it even when the body was killed.  Any failure in a
+ * fixture ends the test case through ATF_REQUIRE.
+ */
+#ifndef TB_H
+#define TB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <atf-c.h>
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <xenstore.h>
+
+#define TB_XENBUS_INITIALISING 1
+#define TB_XENBUS_INITWAIT     2
+#define TB_XENBUS_INITIALISED  3
+#define TB_XENBUS_CONNECTED    4
+#define TB_XENBUS_CLOSING      5
+#define TB_XENBUS_CLOSED       6
+
+enum tb_domtype { TB_PV, TB_HVM };
+
+/* A simulated backend (driver domain) or frontend (guest) process. */
+struct tb_sim {
+    pid_t pid;
+    int cmd_fd;         /* we write commands */
+    FILE *reply;        /* it answers one line each */
+    uint32_t domid;
+    bool backend;
+};
+
+struct tb {
+    char dir[512];          /* the sandbox */
+    struct xs_handle *xs;   /* privileged, like a dom0 tool */
+    libxl_ctx *ctx;
+    xentoollog_logger_stdiostream *logger;
+    FILE *logfile;
+    struct tb_sim sims[8];
+    int nsims;
+};
+
+/* Test case boilerplate: a head with a description, a cleanup routine. */
+#define TB_TC(name, descr)                                          \
+    ATF_TC_WITH_CLEANUP(name);                                      \
+    ATF_TC_HEAD(name, tc)                                           \
+    {                                                               \
+        atf_tc_set_md_var(tc, "descr", descr);                      \
+        atf_tc_set_md_var(tc, "timeout", "120");                    \
+    }                                                               \
+    ATF_TC_CLEANUP(name, tc)                                        \
+    {                                                               \
+        tb_cleanup(tc);                                             \
+    }                                                               \
+    ATF_TC_BODY(name, tc)
+
+/* --- sandbox ------------------------------------------------------------ */
+
+/* Sandbox dir of a test case: $TB_RUNDIR/<hash of program and case>. */
+void tb_sandbox_dir(const atf_tc_t *tc, char *buf, size_t len);
+/* Start xenstored, declare dom0 (hypervisor and xenstore), open libxl. */
+struct tb *tb_start(const atf_tc_t *tc);
+/* Stop everything tb_start and the sims started; safe to call twice. */
+void tb_cleanup(const atf_tc_t *tc);
+/* Stop, as tb_cleanup, the processes recorded in a sandbox dir. */
+void tb_stop_recorded(const char *dir);
+/* Number of live processes whose command line mentions dir. */
+int tb_count_procs(const char *dir);
+/* Path of a testbed program (tb-sim, tb-hotplug, ...). */
+const char *tb_bin(const char *name);
+
+/* --- domains -------------------------------------------------------------- */
+
+/*
+ * Declare a domain to the hypervisor stand-in and create its xenstore
+ * skeleton the way libxl__domain_make and the domain builder do, plus
+ * (LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION) the stored JSON config that
+ * libxl updates on device add.
+ */
+void tb_domain_create(struct tb *tb, uint32_t domid, const char *name,
+                      enum tb_domtype type);
+/* Is domid in the hypervisor's domain list? */
+bool tb_domain_exists(struct tb *tb, uint32_t domid);
+
+/* --- simulated backends and frontends ----------------------------------- */
+
+/* Serve /local/domain/$domid/backend as a real backend would. */
+struct tb_sim *tb_backend_start(struct tb *tb, uint32_t domid);
+/* Act as the frontend drivers of guest $domid on /local/domain/$domid/device. */
+struct tb_sim *tb_frontend_start(struct tb *tb, uint32_t domid);
+/*
+ * Send one command, wait for its answer; 0 when the sim did it.
+ *   write REL VALUE   rm REL   passive   active   ping
+ * REL is relative to the sim's own area (backend or device dir): a sim
+ * refuses to touch anything else, as xenstore permissions would.
+ */
+int tb_sim_cmd(struct tb_sim *sim, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* --- xenstore ----------------------------------------------------------- */
+
+/* Read a node (malloc'd, caller frees) or NULL. */
+char *tb_xs_read(struct tb *tb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool tb_xs_exists(struct tb *tb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void tb_xs_write(struct tb *tb, const char *path, const char *value);
+/* Wait until path reads value (NULL: until it is gone); false on timeout. */
+bool tb_xs_wait(struct tb *tb, const char *path, const char *value,
+                int timeout_ms);
+/* Require that path reads exactly value (NULL: does not exist). */
+#define TB_REQUIRE_XS(tb, value, ...)                                      \
+    do {                                                                    \
+        char *tb_v_ = tb_xs_read((tb), __VA_ARGS__);                        \
+        const char *tb_e_ = (value);                                        \
+        if (tb_e_ == NULL)                                                  \
+            ATF_REQUIRE_MSG(tb_v_ == NULL, "unexpected node = %s", tb_v_);  \
+        else                                                                \
+            ATF_REQUIRE_MSG(tb_v_ && !strcmp(tb_v_, tb_e_),                 \
+                            "node is %s, expected %s",                      \
+                            tb_v_ ? tb_v_ : "(absent)", tb_e_);             \
+        free(tb_v_);                                                        \
+    } while (0)
+
+/* Path of the hotplug script stand-in, for disk->script and nic->script. */
+const char *tb_hotplug_script(void);
+/* Lines of $sandbox/hotplug.log: "<action> <XENBUS_PATH>"; count matches. */
+int tb_hotplug_count(struct tb *tb, const char *action, const char *be_path);
+/* Lines of the stand-in's escapes log (writes outside the run dir). */
+int tb_escapes(struct tb *tb);
+
+#endif

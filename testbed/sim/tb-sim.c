@@ -1,0 +1,327 @@
+/*
+ * tb-sim: a simulated backend (driver domain) or frontend (guest) for the
+ * XSA-178 testbed, linked against the tree's own libxenstore.
+ *
+ * Backend: serves /local/domain/$DOMID/backend/$KIND/$FE/$DEVID the way a
+ * Linux backend driver and, in a driver domain, xl devd do:
+ *   state 1 (Initialising), online 1  ->  2 (InitWait)    driver probe
+ *   frontend state 3 or 4, own 2 or 3  ->  4 (Connected)
+ *   state 5 (Closing)                  ->  6 (Closed)
+ *   state 6, online 0, not dom0        ->  remove the device dir (devd)
+ * Frontend: drives /local/domain/$DOMID/device/$KIND/$DEVID as a guest's
+ * frontend drivers do: once its backend waits (2), it publishes ring-ref
+ * and event-channel and goes 3 (Initialised), then 4 when the backend is
+ * connected; when the backend closes (5) it closes too (5, then 6).
+ *
+ * Commands, one a line on stdin, answered "ok" or "err <reason>" on
+ * stdout (the hostile moves a compromised driver domain or guest can make
+ * in its own area; paths are relative to that area):
+ *   write REL VALUE     rm REL     passive     active     ping
+ * passive stops answering state changes (a dead or stalled backend).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+static struct xs_handle *xs;
+static char area[256];
+static unsigned int self;
+static bool backend_role;
+static bool passive;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tb-sim --backend DOMID|--frontend DOMID --sandbox DIR\n"
+            "Simulates the backend drivers of a driver domain, or the frontend\n"
+            "drivers of a guest, on the xenstore of the sandbox DIR\n"
+            "(XENSTORED_RUNDIR must point at it).  Reads commands on stdin:\n"
+            "  write REL VALUE | rm REL | passive | active | ping\n");
+}
+
+static char *rd(const char *path)
+{
+    unsigned int len;
+
+    return xs_read(xs, XBT_NULL, path, &len);
+}
+
+static int rd_int(const char *path, int dflt)
+{
+    char *v = rd(path);
+    int n = v ? atoi(v) : dflt;
+
+    free(v);
+    return n;
+}
+
+static void wr(const char *path, const char *value)
+{
+    if (!xs_write(xs, XBT_NULL, path, value, strlen(value)))
+        fprintf(stderr, "tb-sim: write %s: %s\n", path, strerror(errno));
+}
+
+static void set_state(const char *dev, int state)
+{
+    char p[512], v[8];
+
+    snprintf(p, sizeof(p), "%s/state", dev);
+    snprintf(v, sizeof(v), "%d", state);
+    wr(p, v);
+}
+
+static void backend_device(const char *dev)
+{
+    char p[512], *fe;
+    int state, online, fe_state = 0;
+
+    snprintf(p, sizeof(p), "%s/state", dev);
+    state = rd_int(p, -1);
+    if (state < 0)
+        return;
+    snprintf(p, sizeof(p), "%s/online", dev);
+    online = rd_int(p, 1);
+    snprintf(p, sizeof(p), "%s/frontend", dev);
+    fe = rd(p);
+    if (fe) {
+        snprintf(p, sizeof(p), "%s/state", fe);
+        fe_state = rd_int(p, 0);
+        free(fe);
+    }
+
+    if (state == 1 && online)
+        set_state(dev, 2);
+    else if ((state == 2 || state == 3) && online &&
+             (fe_state == 3 || fe_state == 4))
+        set_state(dev, 4);
+    else if (state == 5)
+        set_state(dev, 6);
+    else if (state == 6 && !online && self != 0) {
+        if (!xs_rm(xs, XBT_NULL, dev))
+            fprintf(stderr, "tb-sim: rm %s: %s\n", dev, strerror(errno));
+    }
+}
+
+static void frontend_device(const char *dev)
+{
+    char p[512], *be;
+    int state, be_state;
+
+    snprintf(p, sizeof(p), "%s/state", dev);
+    state = rd_int(p, -1);
+    snprintf(p, sizeof(p), "%s/backend", dev);
+    be = rd(p);
+    if (state < 0 || !be) {
+        free(be);
+        return;
+    }
+    snprintf(p, sizeof(p), "%s/state", be);
+    free(be);
+    be_state = rd_int(p, 0);
+
+    if (state == 1 && be_state == 2) {
+        snprintf(p, sizeof(p), "%s/ring-ref", dev);
+        wr(p, "8");
+        snprintf(p, sizeof(p), "%s/event-channel", dev);
+        wr(p, "9");
+        set_state(dev, 3);
+    } else if (state == 3 && be_state == 4) {
+        set_state(dev, 4);
+    } else if ((state == 3 || state == 4) && be_state == 5) {
+        set_state(dev, 5);
+    } else if (state == 5 && (be_state == 5 || be_state == 6)) {
+        set_state(dev, 6);
+    }
+}
+
+static char **ls(const char *path, unsigned int *n)
+{
+    char **e = xs_directory(xs, XBT_NULL, path, n);
+
+    if (!e)
+        *n = 0;
+    return e;
+}
+
+/* Walk every device of our area: backend/KIND/FE/DEVID or device/KIND/DEVID. */
+static void scan(void)
+{
+    unsigned int nk, nf, nd, i, j, k;
+    char **kinds = ls(area, &nk);
+
+    for (i = 0; i < nk; i++) {
+        char kp[512];
+        char **lvl;
+
+        snprintf(kp, sizeof(kp), "%s/%s", area, kinds[i]);
+        lvl = ls(kp, &nf);
+        for (j = 0; j < nf; j++) {
+            char p[768];
+
+            snprintf(p, sizeof(p), "%s/%s", kp, lvl[j]);
+            if (!backend_role) {
+                frontend_device(p);
+                continue;
+            }
+            {
+                char **devs = ls(p, &nd);
+
+                for (k = 0; k < nd; k++) {
+                    char d[1024];
+
+                    snprintf(d, sizeof(d), "%s/%s", p, devs[k]);
+                    backend_device(d);
+                }
+                free(devs);
+            }
+        }
+        free(lvl);
+    }
+    free(kinds);
+}
+
+static bool rel_ok(const char *rel)
+{
+    return *rel && *rel != '/' && !strstr(rel, "..");
+}
+
+static void command(char *line)
+{
+    char *nl = strchr(line, '\n'), *arg, p[1024];
+
+    if (nl)
+        *nl = '\0';
+    arg = strchr(line, ' ');
+    if (arg)
+        *arg++ = '\0';
+
+    if (!strcmp(line, "ping")) {
+        printf("ok\n");
+    } else if (!strcmp(line, "passive")) {
+        passive = true;
+        printf("ok\n");
+    } else if (!strcmp(line, "active")) {
+        passive = false;
+        scan();
+        printf("ok\n");
+    } else if (!strcmp(line, "write") && arg) {
+        char *value = strchr(arg, ' ');
+
+        if (!value) {
+            printf("err missing value\n");
+        } else {
+            *value++ = '\0';
+            if (!rel_ok(arg)) {
+                printf("err outside own area\n");
+            } else {
+                snprintf(p, sizeof(p), "%s/%s", area, arg);
+                if (xs_write(xs, XBT_NULL, p, value, strlen(value)))
+                    printf("ok\n");
+                else
+                    printf("err %s\n", strerror(errno));
+            }
+        }
+    } else if (!strcmp(line, "rm") && arg) {
+        if (!rel_ok(arg)) {
+            printf("err outside own area\n");
+        } else {
+            snprintf(p, sizeof(p), "%s/%s", area, arg);
+            if (xs_rm(xs, XBT_NULL, p))
+                printf("ok\n");
+            else
+                printf("err %s\n", strerror(errno));
+        }
+    } else {
+        printf("err unknown command\n");
+    }
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "backend", required_argument, NULL, 'b' },
+        { "frontend", required_argument, NULL, 'f' },
+        { "sandbox", required_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    bool have_role = false;
+    char line[4096];
+    int c;
+
+    while ((c = getopt_long(argc, argv, "b:f:s:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+        case 'f':
+            backend_role = c == 'b';
+            self = (unsigned int)strtoul(optarg, NULL, 10);
+            have_role = true;
+            break;
+        case 's':
+            /* only names the sandbox on our command line, for cleanup */
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!have_role) {
+        usage(stderr);
+        return 2;
+    }
+    snprintf(area, sizeof(area), "/local/domain/%u/%s", self,
+             backend_role ? "backend" : "device");
+
+    xs = xs_open(0);
+    if (!xs) {
+        perror("tb-sim: xs_open");
+        return 1;
+    }
+    /* a frontend must also see its backends move: watch all of them */
+    if (!xs_watch(xs, backend_role ? area : "/local/domain", "tb-sim")) {
+        perror("tb-sim: xs_watch");
+        return 1;
+    }
+    printf("ready\n");
+    fflush(stdout);
+
+    for (;;) {
+        struct pollfd pfd[2] = {
+            { .fd = 0, .events = POLLIN },
+            { .fd = xs_fileno(xs), .events = POLLIN },
+        };
+
+        if (poll(pfd, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            perror("tb-sim: poll");
+            return 1;
+        }
+        if (pfd[0].revents) {
+            /* stdin closed: the test that owns us is gone */
+            if (!fgets(line, sizeof(line), stdin))
+                return 0;
+            command(line);
+        }
+        if (pfd[1].revents & POLLIN) {
+            unsigned int n;
+            char **w = xs_read_watch(xs, &n);
+
+            free(w);
+            if (!passive)
+                scan();
+        }
+    }
+}
