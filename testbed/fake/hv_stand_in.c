@@ -23,7 +23,8 @@
  * - xc_domain_getinfolist/xc_domain_getinfo: the hypercall's semantics
  *   (domains with id >= the asked one, up to max entries, by domid).
  * - xc_domain_pause/unpause/destroy: state changes of the table.
- * - xc_domain_get_guest_width: 8 bytes, every guest is 64-bit.
+ * - xc_domain_get_guest_width: 8 bytes, every guest is 64-bit, and
+ *   xc_domain_get_native_protocol (libxenguest): "x86_64-abi".
  * - xc_flask_sid_to_context: ENOSYS, as from a hypervisor without XSM.
  * Host paths: /var/lib/xen, /var/run/xen, /run/xen, /var/log/xen,
  * /etc/xen and /var/run/xenstored.pid are compiled into libxl (userdata
@@ -360,6 +361,20 @@ int xc_domain_get_guest_width(xc_interface *xch, uint32_t domid,
     }
     errno = ESRCH;
     return -1;
+}
+
+/*
+ * libxenguest's answer for a 64-bit x86 guest; 4.3's version asks Xen
+ * directly instead of through xc_domain_get_guest_width.
+ */
+const char *xc_domain_get_native_protocol(xc_interface *xch, uint32_t domid);
+const char *xc_domain_get_native_protocol(xc_interface *xch, uint32_t domid)
+{
+    unsigned int width;
+
+    if (xc_domain_get_guest_width(xch, domid, &width))
+        return NULL;
+    return "x86_64-abi";
 }
 
 /*

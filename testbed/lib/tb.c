@@ -456,6 +456,11 @@ void tb_domain_create(struct tb *tb, uint32_t domid, const char *name,
                   "1024");
         tb_xs_put(tb, t, (snprintf(p, sizeof(p), "%s/memory/target", dom), p),
                   "1024");
+        /*
+         * Up to 4.4 domain creation records that libxl, not udev, runs
+         * the hotplug scripts (run_hotplug_scripts, on by default).
+         */
+        tb_xs_put(tb, t, "/local/domain/0/libxl/disable_udev", "1");
         if (xs_transaction_end(tb->xs, t, false))
             break;
         ATF_REQUIRE_EQ(EAGAIN, errno);
