@@ -9,6 +9,7 @@ usage() {
     cat <<USAGE
 Usage: build-tree.sh --tree DIR [--jobs N] [--subdirs "DIR..."]
                      [--make-var VAR=VALUE]... [--cflags "FLAGS"]
+                     [--configure-arg ARG]...
 
 Configure (once) and build a subset of the Xen tools of the tree DIR.
 
@@ -17,13 +18,17 @@ Configure (once) and build a subset of the Xen tools of the tree DIR.
   --subdirs "D..."     directories to make, in order, relative to DIR
                        (default: "$default_subdirs")
   --make-var VAR=VAL   pass VAR=VAL to every make; may be repeated
-                       (e.g. LIBXL_BLKTAP=n for 4.3)
+                       (e.g. LIBXL_BLKTAP=n for 4.3 and 4.4)
   --cflags "FLAGS"     extra flags appended to APPEND_CFLAGS
+  --configure-arg ARG  pass ARG to configure as well; may be repeated
+                       (e.g. --prefix=/usr)
   -h, --help           show this help
 
 The tree's configure runs only when config/Tools.mk (or, from 4.5 on,
 config/Paths.mk) is missing, Tools.mk is older than tools/configure, or
-they were made with other configure arguments (config/build-tree.stamp).  The make
+they were made with other configure arguments (config/build-tree.stamp).
+When the make variables or APPEND_CFLAGS differ from the last build
+(config/build-tree.make-stamp), the subdirs are cleaned first.  The make
 steps are incremental.  ccache is used when it is on PATH (CCACHE_DIR
 and friends come from the environment).  Compiler workarounds for this
 host (gcc >= 10, glibc >= 2.28) go into APPEND_CFLAGS, which Xen's
@@ -47,6 +52,7 @@ jobs=2
 subdirs=$default_subdirs
 cflags=
 make_vars=()
+extra_configure_args=()
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -61,6 +67,9 @@ while [ $# -gt 0 ]; do
         esac
         shift 2 ;;
     --cflags) [ $# -ge 2 ] || die_usage "$1 needs an argument"; cflags=$2; shift 2 ;;
+    --configure-arg)
+        [ $# -ge 2 ] || die_usage "$1 needs an argument"
+        extra_configure_args+=("$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
     esac
@@ -108,10 +117,11 @@ configure_args=(
     --disable-ocamltools --disable-xsmpolicy --disable-seabios
     --disable-blktap2 --disable-qemu-traditional --disable-rombios
     --disable-monitors --with-system-qemu=/bin/true
+    ${extra_configure_args[@]+"${extra_configure_args[@]}"}
 )
 
 stamp=$tree/config/build-tree.stamp
-want_stamp="CC=$cc ${configure_args[*]}"
+want_stamp="${configure_args[*]}"
 
 need_configure() {
     [ -f "$tree/config/Tools.mk" ] || return 0
@@ -138,6 +148,25 @@ fi
 
 for d in $subdirs; do
     [ -d "$tree/$d" ] || { echo "$prog: no directory $tree/$d" >&2; exit 1; }
+done
+
+# Xen's makefiles do not track flags, so objects built with other make
+# variables or APPEND_CFLAGS (LIBXL_BLKTAP=n, a sanitizer build) would be
+# silently mixed with new ones: clean the subdirs when the settings change.
+make_stamp=$tree/config/build-tree.make-stamp
+want_make_stamp="APPEND_CFLAGS=$APPEND_CFLAGS${make_vars[*]+ ${make_vars[*]}}"
+if [ -f "$make_stamp" ] && [ "$(cat "$make_stamp")" != "$want_make_stamp" ]; then
+    for d in $subdirs; do
+        echo "build-tree: clean $d (make variables or flags changed)"
+        make -C "$tree/$d" clean ${make_vars[@]+"${make_vars[@]}"} >/dev/null || {
+            echo "$prog: make clean failed in $d" >&2
+            exit 1
+        }
+    done
+fi
+printf '%s\n' "$want_make_stamp" >"$make_stamp"
+
+for d in $subdirs; do
     echo "build-tree: make $d"
     make -C "$tree/$d" -j"$jobs" CC="$cc" ${make_vars[@]+"${make_vars[@]}"} || {
         echo "$prog: make failed in $d" >&2
