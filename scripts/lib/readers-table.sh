@@ -1,0 +1,86 @@
+#!/bin/bash
+# readers-table.sh: the table of libxl readers switched to the trusted copy, per release, and the
+# security tests covering each, read from the built testbeds (docs/readers.md is its output).
+set -eu
+
+usage() {
+    cat <<'USAGE'
+usage: readers-table.sh [--kit DIR] REL=TESTBED_OUT [REL=TESTBED_OUT...]
+
+Prints, as markdown, one table per release: every libxl reader that a
+security test of the testbed pins, the device kind and advisory, the
+fix-layer patches of the release that change it, and the tests.
+
+The facts come from the test programs themselves: each security case
+declares X-reader, X-kind and X-advisory in its head (testbed/lib/tb-sec.h),
+and `PROGRAM -l` lists them.  TESTBED_OUT is the OUT dir of
+`make -C testbed TREE=... OUT=...` for release REL's patched tree, so a
+release only shows the tests that exist for its device kinds and API.
+
+  --kit DIR   the kit's top dir, for patches/REL (default: this script's kit)
+  --help      this text
+
+Regenerate docs/readers.md after building the testbeds (see its header).
+USAGE
+}
+
+kit=$(cd "$(dirname "$0")/../.." && pwd)
+specs=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        -h|--help) usage; exit 0 ;;
+        --kit) kit=${2:?--kit needs a dir}; shift 2 ;;
+        *=*) specs+=("$1"); shift ;;
+        *) echo "readers-table.sh: bad argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+[ ${#specs[@]} -gt 0 ] || { usage >&2; exit 2; }
+
+# cases OUT: "reader<TAB>kind<TAB>advisory<TAB>program:case" for every security case
+cases() {
+    local out=$1 prog
+    for prog in "$out"/tests/*; do
+        if [ ! -f "$prog" ] || [ ! -x "$prog" ]; then continue; fi
+        "$prog" -l | awk -v p="$(basename "$prog")" '
+            /^ident: / { id = substr($0, 8); r = k = a = "" }
+            /^X-reader: / { r = substr($0, 11) }
+            /^X-kind: / { k = substr($0, 9) }
+            /^X-advisory: / { a = substr($0, 13) }
+            /^$/ { if (r != "") print r "\t" k "\t" a "\t" p ":" id; r = "" }
+            END { if (r != "") print r "\t" k "\t" a "\t" p ":" id }'
+    done
+}
+
+# patches REL READER: the fix-layer patches of REL whose text names READER
+patches_of() {
+    local rel=$1 reader=$2 p list=''
+    while IFS= read -r p; do
+        [ -f "$kit/patches/$rel/$p" ] || continue
+        grep -q '^Layer: fix' "$kit/patches/$rel/$p" || continue
+        grep -qF -- "$reader" "$kit/patches/$rel/$p" || continue
+        list="$list${list:+ }${p%%-*}"
+    done <"$kit/series/$rel"
+    printf '%s\n' "${list:-none}"
+}
+
+for spec in "${specs[@]}"; do
+    rel=${spec%%=*} out=${spec#*=}
+    [ -d "$out/tests" ] || { echo "readers-table.sh: $out is not a testbed build" >&2; exit 2; }
+    echo "### Xen $rel"
+    echo
+    echo "| reader | kind | advisory | patches | security tests |"
+    echo "|---|---|---|---|---|"
+    cases "$out" | sort -t "$(printf '\t')" -k1,1 -k2,2 -k3,3 -k4,4 |
+    awk -F '\t' '
+        { key = $1 "\t" $2 "\t" $3
+          if (key != last && last != "") print last "\t" tests
+          if (key != last) tests = "`" $4 "`"; else tests = tests "<br>`" $4 "`"
+          last = key }
+        END { if (last != "") print last "\t" tests }' |
+    while IFS="$(printf '\t')" read -r reader kind adv tests; do
+        # shellcheck disable=SC2016 # the backquotes are markdown
+        printf '| `%s` | %s | %s | %s | %s |\n' "$reader" "$kind" "$adv" \
+            "$(patches_of "$rel" "$reader")" "$tests"
+    done
+    echo
+done
