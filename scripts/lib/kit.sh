@@ -172,6 +172,19 @@ kit_patch_files() {
 
 kit_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
+# kit_retarget_tree OLD NEW DIR: a build copied from under OLD into DIR, to be used under NEW, names OLD
+# in a few generated files (config.status, dependency files); point them at NEW, keeping their
+# times so that make sees nothing new.
+kit_retarget_tree() {
+    local old=$1 new=$2 dir=$3 f
+    grep -rlIF --exclude-dir=.pc -- "$old" "$dir" 2>/dev/null | while IFS= read -r f; do
+        touch -r "$f" "$dir/.kit-retarget-time"
+        sed -i "s#$old#$new#g" "$f"
+        touch -r "$dir/.kit-retarget-time" "$f"
+    done
+    rm -f "$dir/.kit-retarget-time"
+}
+
 # Last lines of a log that look like errors, else its tail.
 kit_log_excerpt() {
     local log=$1 lines
