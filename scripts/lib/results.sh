@@ -24,7 +24,7 @@ results_table() {
         name != "" && /^Result: / { sub(/^Result: +/, ""); sub(/:.*/, ""); result = $0; next }
         name != "" && /^    custom\.advisory = / { sub(/^[^=]*= /, ""); advisory = $0; next }
         name != "" && /^    custom\.reader = / { sub(/^[^=]*= /, ""); reader = $0; next }
-        END { flush() }' | sort
+        END { flush() }' | LC_ALL=C sort
 }
 
 # results_counts TABLE_FILE: "total passed failed skipped" of a results table.
