@@ -5,9 +5,9 @@
 # holds what more than one of them needs: exit codes, messages, common options, the matrix, the
 # work dir layout, locking and the patch stack's metadata.
 
-# Exit codes, documented in `kit --help` and README.md.
-readonly E_OK=0 E_USAGE=2 E_APPLY=3 E_BUILD=4 E_TEST=5
-export E_OK E_USAGE E_APPLY E_BUILD E_TEST
+# Exit codes, documented in `kit --help` and README.md (E_ALREADY: kit check, the tree has the stack).
+readonly E_OK=0 E_USAGE=2 E_APPLY=3 E_BUILD=4 E_TEST=5 E_ALREADY=6
+export E_OK E_USAGE E_APPLY E_BUILD E_TEST E_ALREADY
 
 KIT_ROOT=${KIT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 KIT_MATRIX=${KIT_MATRIX:-$KIT_ROOT/matrix.yaml}

@@ -31,12 +31,11 @@ stack_classify() {
     esac
 }
 
-# stack_trial START_DIR FUZZ STACK_FILE: applies the stack (lines "layer patch") to a scratch
-# copy of the files it touches, taken from START_DIR, so that nothing of START_DIR changes.
-# Prints one line per patch: "status layer patch detail".  Returns 0 when every patch applied,
-# 1 otherwise (the failing patch is the last line; STACK_FAILURE holds quilt's words).
-stack_trial() {
-    local start=$1 fuzz=$2 stack=$3 scratch layer p f out status detail
+# stack_scratch START_DIR STACK_FILE: makes a scratch dir under WORK/tmp whose tree/ holds a copy of
+# the files of START_DIR that the stack touches, and prints its path.  The caller removes it.
+stack_scratch() {
+    local start=$1 stack=$2 scratch layer p f
+    mkdir -p "$KIT_WORK/tmp"
     scratch=$(mktemp -d "$KIT_WORK/tmp/trial.XXXXXX")
     mkdir -p "$scratch/tree"
     while read -r layer p; do
@@ -46,6 +45,16 @@ stack_trial() {
             (cd "$start" && cp -P -p --parents "$f" "$scratch/tree/")
         fi
     done
+    printf '%s\n' "$scratch"
+}
+
+# stack_trial START_DIR FUZZ STACK_FILE: applies the stack (lines "layer patch") to a scratch
+# copy of the files it touches, taken from START_DIR, so that nothing of START_DIR changes.
+# Prints one line per patch: "status layer patch detail".  Returns 0 when every patch applied,
+# 1 otherwise (the failing patch is the last line; STACK_FAILURE holds quilt's words).
+stack_trial() {
+    local start=$1 fuzz=$2 stack=$3 scratch layer p out status detail
+    scratch=$(stack_scratch "$start" "$stack")
     awk '{print $2}' "$stack" >"$scratch/series"
     STACK_FAILURE=''
     while read -r layer p; do
@@ -91,4 +100,87 @@ stack_summary() {
             for (i = 1; i <= 5; i++) if (st[names[i]]) { printf "%s%d %s", sep, st[names[i]], names[i]; sep = ", " }
             printf "\n"
         }' "$1"
+}
+
+# stack_sections PATCH: one line per file the patch touches, in its order: "file<TAB>hunks".
+stack_sections() {
+    awk 'prev ~ /^--- / && /^\+\+\+ / {
+            split(prev, o, /[ \t]+/); f = $2
+            if (f == "/dev/null") f = o[2]
+            sub(/^[ab]\//, "", f); n++; file[n] = f; h[n] = 0
+        }
+        /^@@ / && n { h[n]++ }
+        { prev = $0 }
+        END { for (i = 1; i <= n; i++) printf "%s\t%d\n", file[i], h[i] }' "$1"
+}
+
+# stack_hunk_table SECTIONS: reads the --verbose output of GNU patch for one patch and prints one
+# line per hunk of SECTIONS: "file<TAB>hunk<TAB>status<TAB>line<TAB>offset<TAB>fuzz", status being
+# exact, offset, fuzz or reject.  A hunk patch never reached (a missing file) is a reject.
+stack_hunk_table() {
+    awk -v sections="$1" '
+        BEGIN { while ((getline l < sections) > 0) { n++; split(l, a, "\t"); file[n] = a[1]; nh[n] = a[2] } }
+        /ooks like a unified diff/ { k++; next }
+        /^Hunk #[0-9]+ / {
+            h = $2; sub(/^#/, "", h)
+            at = $0; sub(/.* at /, "", at); sub(/[^0-9].*/, "", at)
+            off = 0; fz = 0
+            if ($0 ~ /\(offset -?[0-9]+ line/) { off = $0; sub(/.*\(offset /, "", off); sub(/ .*/, "", off) }
+            if ($0 ~ /with fuzz [0-9]+/) { fz = $0; sub(/.*with fuzz /, "", fz); sub(/[^0-9].*/, "", fz) }
+            if ($0 ~ / succeeded at /) st = (fz > 0 ? "fuzz" : (off != 0 ? "offset" : "exact"))
+            else st = "reject"
+            got[k, h] = st "\t" at "\t" off "\t" fz
+        }
+        END {
+            for (i = 1; i <= n; i++)
+                for (h = 1; h <= nh[i]; h++)
+                    printf "%s\t%d\t%s\n", file[i], h, ((i, h) in got) ? got[i, h] : "reject\t0\t0\t0"
+        }'
+}
+
+# stack_check START_DIR FUZZ STACK_FILE HUNKS_FILE: a dry run of the whole stack on a scratch copy
+# of the files it touches, going on past failures so that every patch is judged.  Hunks are tried
+# with up to max(FUZZ, 2) lines of fuzz so that the report can say how much a hunk needs; the
+# caller compares that with what it allows.  A patch whose hunks all reverse-apply is
+# "applied-already" and left out; a patch with a hunk that applies neither way is a "reject",
+# and its hunks that do apply are applied so that the patches above it meet the tree they would
+# meet once it is fixed.  Prints "status layer patch detail" per patch (as stack_trial does) and
+# writes "patch<TAB>file<TAB>hunk<TAB>status<TAB>line<TAB>offset<TAB>fuzz" per hunk to HUNKS_FILE,
+# status being exact, offset, fuzz, reject or applied-already.
+stack_check() {
+    local start=$1 fuzz=$2 stack=$3 hunks=$4 probe=$2 scratch layer p fwd rev status detail
+    [ "$probe" -ge 2 ] || probe=2
+    scratch=$(stack_scratch "$start" "$stack")
+    : >"$hunks"
+    while read -r layer p; do
+        stack_sections "$R_PATCHES/$p" >"$scratch/sections"
+        if fwd=$(patch -d "$scratch/tree" -p1 --dry-run --verbose -f -F"$probe" -r - \
+                <"$R_PATCHES/$p" 2>&1); then
+            patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
+                <"$R_PATCHES/$p" >/dev/null 2>&1 || true
+            stack_hunk_table "$scratch/sections" <<<"$fwd" | sed "s#^#$p\t#" >>"$hunks"
+            read -r status detail <<<"$(stack_classify "${fwd//checking file /patching file }")"
+            printf '%s %s %s %s\n' "$status" "$layer" "$p" "$detail"
+            continue
+        fi
+        stack_hunk_table "$scratch/sections" <<<"$fwd" >"$scratch/fwd"
+        rev=$(patch -d "$scratch/tree" -p1 -R --dry-run --verbose -f -F0 -r - <"$R_PATCHES/$p" 2>&1) || true
+        stack_hunk_table "$scratch/sections" <<<"$rev" >"$scratch/rev"
+        # Per hunk: what applies forward keeps its status, what reverse-applies is already there.
+        paste "$scratch/fwd" "$scratch/rev" | awk -F '\t' -v OFS='\t' -v p="$p" '
+            $4 != "reject" { print p, $1, $2, $3, $4, $5, $6; next }
+            $10 == "exact" || $10 == "offset" { print p, $1, $2, "applied-already", $11, $12, 0; next }
+            { print p, $1, $2, "reject", $4, $5, $6 }' >"$scratch/merged"
+        cat "$scratch/merged" >>"$hunks"
+        if ! awk -F '\t' '$4 != "applied-already" { exit 1 }' "$scratch/merged"; then
+            patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
+                <"$R_PATCHES/$p" >/dev/null 2>&1 || true
+            status=reject
+            detail=$(awk -F '\t' '$4 == "reject" { print $2 " #" $3 }' "$scratch/merged" | paste -sd, - | sed 's/,/, /g')
+        else
+            status=applied-already detail=''
+        fi
+        printf '%s %s %s %s\n' "$status" "$layer" "$p" "$detail"
+    done <"$stack"
+    rm -rf "$scratch"
 }
