@@ -96,8 +96,8 @@ stack_summary() {
             printf "%d patch%s", n, (n == 1 ? "" : "es")
             if (k) { printf " ("; for (i = 1; i <= k; i++) printf "%s%s %d", (i > 1 ? ", " : ""), order[i], layer[order[i]]; printf ")" }
             sep = ": "
-            split("exact offset fuzz reject applied-already", names, " ")
-            for (i = 1; i <= 5; i++) if (st[names[i]]) { printf "%s%d %s", sep, st[names[i]], names[i]; sep = ", " }
+            split("exact offset fuzz fixed-by-hand reject applied-already", names, " ")
+            for (i = 1; i <= 6; i++) if (st[names[i]]) { printf "%s%d %s", sep, st[names[i]], names[i]; sep = ", " }
             printf "\n"
         }' "$1"
 }
