@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenstore.h>
@@ -78,6 +79,82 @@ static void set_state(const char *dev, int state)
     wr(p, v);
 }
 
+/*
+ * Delayed moves: a device is ripe once it has stayed eligible for a move
+ * for the grace time.  scan() drops devices that were not asked about in
+ * a pass, so a device that stops being eligible starts again from zero.
+ */
+#define FRONTEND_GRACE_MS 100
+#define DEVD_GRACE_MS 500
+#define MAX_PENDING 64
+
+static struct pending {
+    char dev[512];
+    long since;
+    bool seen;
+} pending[MAX_PENDING];
+static int npending;
+static long wake_ms = -1;       /* poll timeout: earliest pending move */
+
+static long now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static bool ripe(const char *dev, long grace)
+{
+    long now = now_ms(), left;
+    int i;
+
+    for (i = 0; i < npending; i++)
+        if (!strcmp(pending[i].dev, dev))
+            break;
+    if (i == npending) {
+        if (npending == MAX_PENDING)
+            return true;
+        snprintf(pending[i].dev, sizeof(pending[i].dev), "%s", dev);
+        pending[i].since = now;
+        npending++;
+    }
+    pending[i].seen = true;
+    left = pending[i].since + grace - now;
+    if (left <= 0) {
+        pending[i] = pending[--npending];
+        return true;
+    }
+    if (wake_ms < 0 || left < wake_ms)
+        wake_ms = left;
+    return false;
+}
+
+/*
+ * blkback and netback connect only once the hotplug script has set the
+ * device up and said so in hotplug-status; devices without a script node
+ * (vtpm, console, vusb) have no such step.
+ */
+static bool hotplug_done(const char *dev)
+{
+    char p[512], *script, *status;
+    bool done;
+
+    snprintf(p, sizeof(p), "%s/script", dev);
+    script = rd(p);
+    if (!script || self != 0) {
+        /* in a driver domain xl devd runs the script: not simulated */
+        free(script);
+        return true;
+    }
+    free(script);
+    snprintf(p, sizeof(p), "%s/hotplug-status", dev);
+    status = rd(p);
+    done = status && !strcmp(status, "connected");
+    free(status);
+    return done;
+}
+
 static void backend_device(const char *dev)
 {
     char p[512], *fe;
@@ -100,11 +177,18 @@ static void backend_device(const char *dev)
     if (state == 1 && online)
         set_state(dev, 2);
     else if ((state == 2 || state == 3) && online &&
-             (fe_state == 3 || fe_state == 4))
+             (fe_state == 3 || fe_state == 4) && hotplug_done(dev))
         set_state(dev, 4);
     else if (state == 5)
         set_state(dev, 6);
     else if (state == 6 && !online && self != 0) {
+        /*
+         * xl devd first runs the backend's hotplug script: removing the
+         * directory at once would let the toolstack find it gone before it
+         * saw state 6, and fail a remove that succeeds on a real host.
+         */
+        if (!ripe(dev, DEVD_GRACE_MS))
+            return;
         if (!xs_rm(xs, XBT_NULL, dev))
             fprintf(stderr, "tb-sim: rm %s: %s\n", dev, strerror(errno));
     }
@@ -128,6 +212,12 @@ static void frontend_device(const char *dev)
     be_state = rd_int(p, 0);
 
     if (state == 1 && be_state == 2) {
+        /*
+         * The toolstack waits to see the backend in InitWait; a frontend
+         * that answered at once could move it on before it looked.
+         */
+        if (!ripe(dev, FRONTEND_GRACE_MS))
+            return;
         snprintf(p, sizeof(p), "%s/ring-ref", dev);
         wr(p, "8");
         snprintf(p, sizeof(p), "%s/event-channel", dev);
