@@ -6,12 +6,20 @@
  * Linux backend driver and, in a driver domain, xl devd do:
  *   state 1 (Initialising), online 1  ->  2 (InitWait)    driver probe
  *   frontend state 3 or 4, own 2 or 3  ->  4 (Connected)
+ *     (in dom0, a device with a script node also waits for the script's
+ *     hotplug-status "connected", as blkback and netback do)
  *   state 5 (Closing)                  ->  6 (Closed)
- *   state 6, online 0, not dom0        ->  remove the device dir (devd)
+ *   state 6, online 0, not dom0        ->  remove the device dir (devd),
+ *     after DEVD_GRACE_MS, the time devd's hotplug script would take
  * Frontend: drives /local/domain/$DOMID/device/$KIND/$DEVID as a guest's
  * frontend drivers do: once its backend waits (2), it publishes ring-ref
- * and event-channel and goes 3 (Initialised), then 4 when the backend is
- * connected; when the backend closes (5) it closes too (5, then 6).
+ * and event-channel and goes 3 (Initialised) after FRONTEND_GRACE_MS,
+ * then 4 when the backend is connected; when the backend closes (5) it
+ * closes too (5, then 6).
+ * libxl's add and remove wait for one exact backend state (2, 6) and fail
+ * when the backend has already moved past it; the grace times keep the
+ * sims from winning that race, which a real guest and devd lose by being
+ * slower.
  *
  * Commands, one a line on stdin, answered "ok" or "err <reason>" on
  * stdout (the hostile moves a compromised driver domain or guest can make
@@ -246,7 +254,11 @@ static void scan(void)
 {
     unsigned int nk, nf, nd, i, j, k;
     char **kinds = ls(area, &nk);
+    int n;
 
+    wake_ms = -1;
+    for (n = 0; n < npending; n++)
+        pending[n].seen = false;
     for (i = 0; i < nk; i++) {
         char kp[512];
         char **lvl;
@@ -276,6 +288,9 @@ static void scan(void)
         free(lvl);
     }
     free(kinds);
+    for (n = 0; n < npending; n++)
+        if (!pending[n].seen)
+            pending[n--] = pending[--npending];
 }
 
 static bool rel_ok(const char *rel)
@@ -393,11 +408,17 @@ int main(int argc, char **argv)
             { .fd = xs_fileno(xs), .events = POLLIN },
         };
 
-        if (poll(pfd, 2, -1) < 0) {
+        int r = poll(pfd, 2, passive ? -1 : (int)wake_ms);
+
+        if (r < 0) {
             if (errno == EINTR)
                 continue;
             perror("tb-sim: poll");
             return 1;
+        }
+        if (r == 0) {
+            scan();
+            continue;
         }
         if (pfd[0].revents) {
             /* stdin closed: the test that owns us is gone */
