@@ -185,6 +185,14 @@ kit_retarget_tree() {
     rm -f "$dir/.kit-retarget-time"
 }
 
+# Wall-clock accounting of the steps that are not the kit's own work (configure, make, the
+# suite), so that a benchmark can tell the kit's overhead apart: kit_clock_start, then
+# kit_clock_save NAME writes the seconds since into WORK/rel/REL/logs/NAME.seconds.
+kit_clock_start() { KIT_CLOCK=$(date +%s.%N); }
+kit_clock_save() {
+    awk -v a="$KIT_CLOCK" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f\n", b - a }' >"$R_LOGS/$1.seconds"
+}
+
 # Last lines of a log that look like errors, else its tail.
 kit_log_excerpt() {
     local log=$1 lines
