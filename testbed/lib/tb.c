@@ -106,6 +106,12 @@ void tb_sandbox_dir(const atf_tc_t *tc, char *buf, size_t len)
     h = (h ^ ':') * 16777619u;
     for (p = ident; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
+    /* helper programs run by several cases (tb-victim) are told apart */
+    if (atf_tc_has_config_var(tc, "sandbox")) {
+        h = (h ^ ':') * 16777619u;
+        for (p = atf_tc_get_config_var(tc, "sandbox"); *p; p++)
+            h = (h ^ (unsigned char)*p) * 16777619u;
+    }
     snprintf(buf, len, "%s/%08x",
              rundir && *rundir ? rundir : TB_OUT "/run", h);
 }

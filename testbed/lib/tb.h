@@ -65,7 +65,10 @@ struct tb {
 
 /* --- sandbox ------------------------------------------------------------ */
 
-/* Sandbox dir of a test case: $TB_RUNDIR/<hash of program and case>. */
+/*
+ * Sandbox dir of a test case: $TB_RUNDIR/<hash of program and case, and
+ * of the config variable "sandbox" when given (atf -v sandbox=TAG)>.
+ */
 void tb_sandbox_dir(const atf_tc_t *tc, char *buf, size_t len);
 /* Start xenstored, declare dom0 (hypervisor and xenstore), open libxl. */
 struct tb *tb_start(const atf_tc_t *tc);

@@ -2,7 +2,13 @@
  * Tests of the testbed itself: each case's xenstored is private to it,
  * and however a test program ends, no process of its sandbox survives.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <glob.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +39,13 @@ TB_TC(sandbox_xenstored_serves_private_socket,
     ATF_CHECK_EQ(1, tb_count_procs(tb->dir));
 }
 
-/* Start tb-victim, wait until its sandbox is up; returns its pid. */
-static pid_t start_victim(char *dir, size_t len)
+/*
+ * Run argv (a victim, or a tracer running one) with its stdout on a pipe
+ * and wait for the victim's "pid N" and "ready DIR"; returns the pid of
+ * what was forked, and the victim's pid in *victim.
+ */
+static pid_t spawn_victim(const atf_tc_t *tc, char *const argv[], char *dir,
+                          size_t len, pid_t *victim)
 {
     char line[1024];
     int fds[2];
@@ -45,21 +56,25 @@ static pid_t start_victim(char *dir, size_t len)
     pid = fork();
     ATF_REQUIRE(pid >= 0);
     if (pid == 0) {
-        char res[1024];
-
         dup2(fds[1], 1);
         close(fds[0]);
-        snprintf(res, sizeof(res), "%s/victim.result",
-                 getenv("TB_RUNDIR") ? getenv("TB_RUNDIR") : ".");
-        execl(tb_bin("tb-victim"), tb_bin("tb-victim"), "-r", res, "victim",
-              (char *)NULL);
+        close(fds[1]);
+        execvp(argv[0], argv);
         _exit(127);
     }
     close(fds[1]);
     f = fdopen(fds[0], "r");
     ATF_REQUIRE(f);
-    ATF_REQUIRE_MSG(fgets(line, sizeof(line), f) &&
-                    !strncmp(line, "ready ", 6), "tb-victim did not start");
+    *victim = -1;
+    while (fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "pid %d", (int *)victim) == 1)
+            continue;
+        if (!strncmp(line, "ready ", 6))
+            break;
+    }
+    ATF_REQUIRE_MSG(*victim > 0 && !strncmp(line, "ready ", 6),
+                    "tb-victim did not start, see %s/victim-%s.result",
+                    getenv("TB_RUNDIR"), atf_tc_get_ident(tc));
     fclose(f);
     line[strcspn(line, "\n")] = '\0';
     snprintf(dir, len, "%s", line + 6);
@@ -67,6 +82,26 @@ static pid_t start_victim(char *dir, size_t len)
                     "expected xenstored and two sims, found %d",
                     tb_count_procs(dir));
     return pid;
+}
+
+/*
+ * Start tb-victim, wait until its sandbox is up; returns its pid.  Each
+ * case's victim gets a sandbox of its own, so that what one left behind
+ * cannot be mistaken for, or hide, what another leaves.
+ */
+static pid_t start_victim(const atf_tc_t *tc, char *dir, size_t len)
+{
+    char res[1024], tag[512], bin[1024];
+    char *argv[] = { bin, (char *)"-v", tag, (char *)"-r", res,
+                     (char *)"victim", NULL };
+    pid_t victim;
+
+    snprintf(bin, sizeof(bin), "%s", tb_bin("tb-victim"));
+    snprintf(tag, sizeof(tag), "sandbox=%s", atf_tc_get_ident(tc));
+    snprintf(res, sizeof(res), "%s/victim-%s.result",
+             getenv("TB_RUNDIR") ? getenv("TB_RUNDIR") : ".",
+             atf_tc_get_ident(tc));
+    return spawn_victim(tc, argv, dir, len, &victim);
 }
 
 static int wait_gone(const char *dir, int ms)
@@ -79,10 +114,10 @@ static int wait_gone(const char *dir, int ms)
     return n;
 }
 
-static void kill_and_check(int sig)
+static void kill_and_check(const atf_tc_t *tc, int sig)
 {
     char dir[1024];
-    pid_t pid = start_victim(dir, sizeof(dir));
+    pid_t pid = start_victim(tc, dir, sizeof(dir));
     int status;
 
     ATF_REQUIRE_EQ(0, kill(pid, sig));
@@ -95,22 +130,19 @@ static void kill_and_check(int sig)
 TB_TC(sandbox_gone_after_sigkill,
       "SIGKILL of a test program leaves no xenstored or sim of its sandbox")
 {
-    (void)tc;
-    kill_and_check(SIGKILL);
+    kill_and_check(tc, SIGKILL);
 }
 
 TB_TC(sandbox_gone_after_sigint,
       "SIGINT of a test program leaves no xenstored or sim of its sandbox")
 {
-    (void)tc;
-    kill_and_check(SIGINT);
+    kill_and_check(tc, SIGINT);
 }
 
 TB_TC(sandbox_gone_after_abort,
       "a crashing test program (SIGABRT) leaves nothing of its sandbox")
 {
-    (void)tc;
-    kill_and_check(SIGABRT);
+    kill_and_check(tc, SIGABRT);
 }
 
 TB_TC(sandbox_cleanup_stops_recorded_processes,
@@ -118,9 +150,8 @@ TB_TC(sandbox_cleanup_stops_recorded_processes,
       "program that started them still runs (a hung body)")
 {
     char dir[1024];
-    pid_t pid = start_victim(dir, sizeof(dir));
+    pid_t pid = start_victim(tc, dir, sizeof(dir));
 
-    (void)tc;
     tb_stop_recorded(dir);
     ATF_CHECK_EQ(0, tb_count_procs(dir));
     kill(pid, SIGKILL);
@@ -133,7 +164,7 @@ TB_TC(sandbox_two_sandboxes_share_nothing,
 {
     struct tb *tb = tb_start(tc);
     char dir[1024];
-    pid_t pid = start_victim(dir, sizeof(dir));
+    pid_t pid = start_victim(tc, dir, sizeof(dir));
 
     ATF_CHECK(strcmp(dir, tb->dir) != 0);
     /* the victim added a disk to its guest 1; ours has no guest 1 */
@@ -144,6 +175,336 @@ TB_TC(sandbox_two_sandboxes_share_nothing,
     ATF_CHECK_EQ(0, wait_gone(dir, 5000));
 }
 
+/* --- sanitizers ----------------------------------------------------------- */
+
+/* Run tb-fault MODE with stderr to a file; returns its wait status. */
+static int run_fault(const char *mode, char *err, size_t len)
+{
+    int status;
+    pid_t pid;
+
+    snprintf(err, len, "fault-%s.err", mode);
+    pid = fork();
+    ATF_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+        if (fd < 0)
+            _exit(127);
+        dup2(fd, 2);
+        execl(tb_bin("tb-fault"), tb_bin("tb-fault"), mode, (char *)NULL);
+        _exit(127);
+    }
+    ATF_REQUIRE_EQ(pid, waitpid(pid, &status, 0));
+    return status;
+}
+
+static void check_fault_caught(const char *mode, const char *report)
+{
+    char err[256];
+    int status = run_fault(mode, err, sizeof(err));
+
+    ATF_CHECK_MSG(!(WIFEXITED(status) && WEXITSTATUS(status) == 0),
+                  "tb-fault %s exited 0: its mistake went unreported", mode);
+    ATF_CHECK_MSG(atf_utils_grep_file("%s", err, report),
+                  "tb-fault %s: no \"%s\" in its stderr", mode, report);
+}
+
+TB_TC(sandbox_sanitizers_match_the_build,
+      "a SANITIZE=1 build runs with ASan, LSan and UBSan live and "
+      "reporting (a deliberate use after free, leak and overflow are "
+      "caught with the run's own options); an unsanitized build has none")
+{
+    const char *want = getenv("TB_SANITIZE");
+    void *asan = dlsym(RTLD_DEFAULT, "__asan_init");
+
+    (void)tc;
+#if defined(__SANITIZE_ADDRESS__)
+    ATF_REQUIRE_STREQ_MSG("1", want ? want : "",
+                          "test program built with ASan, run says "
+                          "TB_SANITIZE=%s", want ? want : "");
+    ATF_CHECK_MSG(asan != NULL, "the ASan runtime is not loaded");
+    check_fault_caught("use-after-free", "heap-use-after-free");
+    check_fault_caught("leak", "detected memory leaks");
+    check_fault_caught("overflow", "signed integer overflow");
+#else
+    char err[256];
+
+    ATF_CHECK_MSG(!want || strcmp(want, "1") != 0,
+                  "TB_SANITIZE=1 but the test program has no ASan");
+    ATF_CHECK(asan == NULL);
+    ATF_CHECK_EQ(0, WEXITSTATUS(run_fault("leak", err, sizeof(err))));
+    (void)check_fault_caught;
+#endif
+}
+
+/* A test case that needs strace to watch the processes it runs. */
+#define TB_TC_HOST(name, descr)                                     \
+    ATF_TC_WITH_CLEANUP(name);                                      \
+    ATF_TC_HEAD(name, tc)                                           \
+    {                                                               \
+        atf_tc_set_md_var(tc, "descr", descr);                      \
+        atf_tc_set_md_var(tc, "timeout", "300");                    \
+        atf_tc_set_md_var(tc, "require.progs", "strace");           \
+    }                                                               \
+    ATF_TC_CLEANUP(name, tc)                                        \
+    {                                                               \
+        tb_cleanup(tc);                                             \
+    }                                                               \
+    ATF_TC_BODY(name, tc)
+
+/* --- nothing outside the work dir ----------------------------------------- */
+
+/*
+ * The host paths a Xen toolstack writes to: nobody else on the machine
+ * writes them, so their listing (names, types, sizes, mtimes) must be the
+ * same before and after.
+ */
+static const char *const host_globs[] = {
+    "/var/run/xen*", "/var/lib/xen*", "/run/xen*", "/var/log/xen*",
+    "/etc/xen", "/dev/xen", "/var/run/xenstored*", "/run/xenstored*", NULL
+};
+
+static char *snap;
+static size_t snap_len;
+
+static int snap_one(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+    char line[PATH_MAX + 128];
+    int n;
+
+    (void)flag;
+    (void)ftw;
+    n = snprintf(line, sizeof(line), "%s %o %lld %lld.%09ld\n", path,
+                 (unsigned)st->st_mode, (long long)st->st_size,
+                 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+    snap = realloc(snap, snap_len + n + 1);
+    ATF_REQUIRE(snap);
+    memcpy(snap + snap_len, line, n + 1);
+    snap_len += n;
+    return 0;
+}
+
+static char *host_snapshot(void)
+{
+    char *r;
+    int i;
+
+    snap = strdup("");
+    snap_len = 0;
+    for (i = 0; host_globs[i]; i++) {
+        glob_t g;
+        size_t j;
+
+        if (glob(host_globs[i], 0, NULL, &g) != 0)
+            continue;
+        for (j = 0; j < g.gl_pathc; j++)
+            nftw(g.gl_pathv[j], snap_one, 16, FTW_PHYS);
+        globfree(&g);
+    }
+    r = snap;
+    snap = NULL;
+    return r;
+}
+
+static bool under(const char *path, const char *dir)
+{
+    size_t l = strlen(dir);
+
+    return !strncmp(path, dir, l) && (path[l] == '/' || path[l] == '\0');
+}
+
+/* Writes that are not writes to the file system. */
+static bool harmless(const char *path)
+{
+    return !strcmp(path, "/dev/null") || !strncmp(path, "/dev/pts/", 9) ||
+           !strcmp(path, "/dev/tty");
+}
+
+/*
+ * Every write-intent file system call of a traced run (strace -f -y) names
+ * only paths under the testbed's output dir.  Returns the number of
+ * offending lines, printed to stderr.
+ */
+static int trace_escapes(const char *trace, const char *root, const char *cwd)
+{
+    static const char *const writers[] = {
+        "creat", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir",
+        "rename", "renameat", "renameat2", "link", "linkat", "symlink",
+        "symlinkat", "chmod", "fchmodat", "chown", "lchown", "fchownat",
+        "truncate", "utime", "utimes", "utimensat", "futimesat", "mknod",
+        "mknodat", "bind", "setxattr", "lsetxattr", "removexattr",
+        "lremovexattr", "chdir", NULL
+    };
+    char line[8192];
+    FILE *f = fopen(trace, "r");
+    int bad = 0, lines = 0;
+
+    ATF_REQUIRE_MSG(f, "no trace %s", trace);
+    while (fgets(line, sizeof(line), f)) {
+        char call[32], *args, *q, dirfd[PATH_MAX];
+        bool writes = false;
+        int i, nstr = 0;
+
+        lines++;
+        if (sscanf(line, "%*d %31[a-z0-9_](", call) != 1)
+            continue;
+        args = strchr(line, '(');
+        if (!args)
+            continue;
+        if (!strcmp(call, "open") || !strcmp(call, "openat") ||
+            !strcmp(call, "openat2"))
+            writes = strstr(args, "O_WRONLY") || strstr(args, "O_RDWR") ||
+                     strstr(args, "O_CREAT") || strstr(args, "O_TRUNC");
+        for (i = 0; writers[i] && !writes; i++)
+            writes = !strcmp(call, writers[i]);
+        /* a call that failed wrote nothing (mkdir -p meets EEXIST) */
+        if (!writes || strstr(args, " = -1 E"))
+            continue;
+        /* -y shows a directory fd as N</its/path> */
+        dirfd[0] = '\0';
+        if (sscanf(args, "(%*d<%4095[^>]>", dirfd) != 1)
+            dirfd[0] = '\0';
+        for (q = args; (q = strchr(q, '"')); nstr++) {
+            char path[PATH_MAX], full[2 * PATH_MAX + 2];
+            char *end = strchr(q + 1, '"');
+
+            if (!end)
+                break;
+            snprintf(path, sizeof(path), "%.*s", (int)(end - q - 1), q + 1);
+            q = end + 1;
+            /* a symlink's target is content, not a path written */
+            if (nstr == 0 && !strncmp(call, "symlink", 7))
+                continue;
+            if (!strcmp(call, "bind") && path[0] == '\0')
+                continue;
+            if (path[0] == '/')
+                snprintf(full, sizeof(full), "%s", path);
+            else
+                snprintf(full, sizeof(full), "%s/%s",
+                         dirfd[0] ? dirfd : cwd, path);
+            if (under(full, root) || harmless(full))
+                continue;
+            fprintf(stderr, "outside %s: %s", root, line);
+            bad++;
+        }
+    }
+    fclose(f);
+    ATF_REQUIRE_MSG(lines > 0, "empty trace %s", trace);
+    return bad;
+}
+
+/* argv of strace -f around a testbed program, LSan off (see below). */
+static void traced(char **argv, const char *trace)
+{
+    static const char *const pre[] = {
+        "strace", "-f", "-qq", "-y", "-s", "4096", "-e",
+        "trace=%file,bind,chdir", "-o", NULL
+    };
+    int i;
+
+    for (i = 0; pre[i]; i++)
+        argv[i] = (char *)pre[i];
+    argv[i++] = (char *)trace;
+    argv[i] = NULL;
+}
+
+TB_TC_HOST(sandbox_runs_write_nothing_outside_work_dir,
+           "a test run, one killed with SIGKILL and one that completes "
+           "with its cleanup, writes no file outside the testbed's output "
+           "dir (every write-intent file system call of every process, "
+           "traced) and changes nothing in the host's Xen directories; no "
+           "process of either sandbox remains")
+{
+    char *before = host_snapshot(), *after;
+    char root[PATH_MAX], cwd[PATH_MAX];
+    char dir[1024], tag[512], tag2[512], res[1024], prog[1024];
+    char case_ok[] = "domain_destroy_removes_devices_and_domain";
+    char case_cleanup[] = "domain_destroy_removes_devices_and_domain:cleanup";
+    char *argv[32];
+    const char *opts = getenv("ASAN_OPTIONS");
+    char asan[1024];
+    pid_t tracer, victim;
+    int status, i, n;
+
+    ATF_REQUIRE(realpath(getenv("TB_OUT") ? getenv("TB_OUT") : TB_OUT, root));
+    ATF_REQUIRE(getcwd(cwd, sizeof(cwd)));
+    ATF_REQUIRE_MSG(under(cwd, root), "test runs in %s, outside %s", cwd,
+                    root);
+    /* LeakSanitizer stops the world with ptrace, which strace holds */
+    snprintf(asan, sizeof(asan), "%s%sdetect_leaks=0", opts ? opts : "",
+             opts && *opts ? ":" : "");
+    setenv("ASAN_OPTIONS", asan, 1);
+
+    /* 1: a test program killed with SIGKILL once its sandbox is busy */
+    traced(argv, "victim.trace");
+    for (n = 0; argv[n]; n++)
+        ;
+    snprintf(prog, sizeof(prog), "%s", tb_bin("tb-victim"));
+    snprintf(tag, sizeof(tag), "sandbox=%s-kill", atf_tc_get_ident(tc));
+    snprintf(res, sizeof(res), "%s/victim.result", cwd);
+    argv[n++] = (char *)"--";
+    argv[n++] = prog;
+    argv[n++] = (char *)"-v";
+    argv[n++] = tag;
+    argv[n++] = (char *)"-r";
+    argv[n++] = res;
+    argv[n++] = (char *)"victim";
+    argv[n] = NULL;
+    tracer = spawn_victim(tc, argv, dir, sizeof(dir), &victim);
+    ATF_REQUIRE_EQ(0, kill(victim, SIGKILL));
+    ATF_REQUIRE_EQ(tracer, waitpid(tracer, &status, 0));
+    ATF_CHECK_EQ_MSG(0, wait_gone(dir, 5000), "processes of %s survived",
+                     dir);
+
+    /* 2: a whole test case and its cleanup routine, as kyua runs them */
+    snprintf(prog, sizeof(prog), "%s/tests/domain_test",
+             getenv("TB_OUT") ? getenv("TB_OUT") : TB_OUT);
+    snprintf(tag2, sizeof(tag2), "sandbox=%s-full", atf_tc_get_ident(tc));
+    for (i = 0; i < 2; i++) {
+        pid_t pid;
+        char trace[64];
+
+        snprintf(trace, sizeof(trace), "case%d.trace", i);
+        traced(argv, trace);
+            for (n = 0; argv[n]; n++)
+            ;
+        argv[n++] = (char *)"--";
+        argv[n++] = prog;
+        argv[n++] = (char *)"-v";
+        argv[n++] = tag2;
+        argv[n++] = (char *)"-r";
+        argv[n++] = i ? (char *)"cleanup.result" : (char *)"case.result";
+        argv[n++] = i ? case_cleanup : case_ok;
+        argv[n] = NULL;
+        pid = fork();
+        ATF_REQUIRE(pid >= 0);
+        if (pid == 0) {
+            execvp(argv[0], argv);
+            _exit(127);
+        }
+        ATF_REQUIRE_EQ(pid, waitpid(pid, &status, 0));
+        ATF_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                      "%s %s did not pass under strace", prog, argv[n - 1]);
+    }
+    ATF_CHECK(atf_utils_grep_file("^passed", "case.result"));
+    /* both sandboxes are in the run dir, where nothing else runs now */
+    ATF_CHECK_EQ_MSG(0, wait_gone(getenv("TB_RUNDIR"), 5000),
+                     "processes of %s survived", getenv("TB_RUNDIR"));
+
+    ATF_CHECK_EQ(0, trace_escapes("victim.trace", root, cwd));
+    ATF_CHECK_EQ(0, trace_escapes("case0.trace", root, cwd));
+    ATF_CHECK_EQ(0, trace_escapes("case1.trace", root, cwd));
+
+    after = host_snapshot();
+    ATF_CHECK_MSG(!strcmp(before, after),
+                  "the host's Xen directories changed:\nbefore:\n%s\nafter:\n%s",
+                  before, after);
+    free(before);
+    free(after);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
     ATF_TP_ADD_TC(tp, sandbox_xenstored_serves_private_socket);
@@ -152,5 +513,7 @@ ATF_TP_ADD_TCS(tp)
     ATF_TP_ADD_TC(tp, sandbox_gone_after_abort);
     ATF_TP_ADD_TC(tp, sandbox_cleanup_stops_recorded_processes);
     ATF_TP_ADD_TC(tp, sandbox_two_sandboxes_share_nothing);
+    ATF_TP_ADD_TC(tp, sandbox_sanitizers_match_the_build);
+    ATF_TP_ADD_TC(tp, sandbox_runs_write_nothing_outside_work_dir);
     return atf_no_error();
 }

@@ -1,8 +1,8 @@
 /*
  * tb-victim: an ATF test program whose one case sets up a sandbox with a
- * backend, a frontend and a disk, prints "ready <sandbox>" and waits to be
- * killed.  sandbox_test kills it in the ways a run can end badly and
- * checks that nothing of the sandbox survives.
+ * backend, a frontend and a disk, prints "pid <its pid>" and "ready
+ * <sandbox>" and waits to be killed.  sandbox_test kills it in the ways a
+ * run can end badly and checks that nothing of the sandbox survives.
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +32,7 @@ ATF_TC_BODY(victim, tc)
     d.script = strdup(tb_hotplug_script());
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(tb->ctx, 1, &d, NULL));
     libxl_device_disk_dispose(&d);
-    printf("ready %s\n", tb->dir);
+    printf("pid %d\nready %s\n", (int)getpid(), tb->dir);
     fflush(stdout);
     for (;;)
         pause();
