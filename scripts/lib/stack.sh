@@ -139,20 +139,38 @@ stack_hunk_table() {
 }
 
 # stack_check START_DIR FUZZ STACK_FILE HUNKS_FILE: a dry run of the whole stack on a scratch copy
-# of the files it touches, going on past failures so that every patch is judged.  Hunks are tried
-# with up to max(FUZZ, 2) lines of fuzz so that the report can say how much a hunk needs; the
-# caller compares that with what it allows.  A patch whose hunks all reverse-apply is
-# "applied-already" and left out; a patch with a hunk that applies neither way is a "reject",
-# and its hunks that do apply are applied so that the patches above it meet the tree they would
-# meet once it is fixed.  Prints "status layer patch detail" per patch (as stack_trial does) and
-# writes "patch<TAB>file<TAB>hunk<TAB>status<TAB>line<TAB>offset<TAB>fuzz" per hunk to HUNKS_FILE,
+# of the files it touches, going on past failures so that every patch is judged.  First the
+# patches the tree already has are peeled off from the top (each one that reverse-applies at fuzz
+# 0, top-down, is "applied-already"), since a later patch may overlap an earlier one; then the
+# others are pushed in order.  Hunks are tried with up to max(FUZZ, 2) lines of fuzz so that the
+# report can say how much a hunk needs; the caller compares that with what it allows.  A patch
+# with a hunk that applies neither way is a "reject", and its hunks that do apply are applied so
+# that the patches above it meet the tree they would meet once it is fixed.  Prints "status
+# layer patch detail" per patch (as stack_trial does) and writes
+# "patch<TAB>file<TAB>hunk<TAB>status<TAB>line<TAB>offset<TAB>fuzz" per hunk to HUNKS_FILE,
 # status being exact, offset, fuzz, reject or applied-already.
 stack_check() {
     local start=$1 fuzz=$2 stack=$3 hunks=$4 probe=$2 scratch layer p fwd rev status detail
     [ "$probe" -ge 2 ] || probe=2
     scratch=$(stack_scratch "$start" "$stack")
+    cp -a "$scratch/tree" "$scratch/peel"
     : >"$hunks"
+    : >"$scratch/have"
     while read -r layer p; do
+        stack_sections "$R_PATCHES/$p" >"$scratch/sections"
+        if rev=$(patch -d "$scratch/peel" -p1 -R --dry-run --verbose -f -F0 -r - <"$R_PATCHES/$p" 2>&1); then
+            patch -d "$scratch/peel" -p1 -R -s -f -F0 --no-backup-if-mismatch -r - <"$R_PATCHES/$p" >/dev/null 2>&1 || true
+            printf '%s\n' "$p" >>"$scratch/have"
+            stack_hunk_table "$scratch/sections" <<<"$rev" |
+                awk -F '\t' -v OFS='\t' -v p="$p" '{ print p, $1, $2, "applied-already", $4, $5, 0 }' >"$scratch/have.$p"
+        fi
+    done < <(tac "$stack")
+    while read -r layer p; do
+        if grep -qxF -- "$p" "$scratch/have"; then
+            cat "$scratch/have.$p" >>"$hunks"
+            printf '%s %s %s \n' applied-already "$layer" "$p"
+            continue
+        fi
         stack_sections "$R_PATCHES/$p" >"$scratch/sections"
         if fwd=$(patch -d "$scratch/tree" -p1 --dry-run --verbose -f -F"$probe" -r - \
                 <"$R_PATCHES/$p" 2>&1); then
@@ -168,19 +186,18 @@ stack_check() {
         stack_hunk_table "$scratch/sections" <<<"$rev" >"$scratch/rev"
         # Per hunk: what applies forward keeps its status, what reverse-applies is already there.
         paste "$scratch/fwd" "$scratch/rev" | awk -F '\t' -v OFS='\t' -v p="$p" '
-            $4 != "reject" { print p, $1, $2, $3, $4, $5, $6; next }
-            $10 == "exact" || $10 == "offset" { print p, $1, $2, "applied-already", $11, $12, 0; next }
+            $3 != "reject" { print p, $1, $2, $3, $4, $5, $6; next }
+            $9 == "exact" || $9 == "offset" { print p, $1, $2, "applied-already", $10, $11, 0; next }
             { print p, $1, $2, "reject", $4, $5, $6 }' >"$scratch/merged"
         cat "$scratch/merged" >>"$hunks"
-        if ! awk -F '\t' '$4 != "applied-already" { exit 1 }' "$scratch/merged"; then
-            patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
-                <"$R_PATCHES/$p" >/dev/null 2>&1 || true
-            status=reject
-            detail=$(awk -F '\t' '$4 == "reject" { print $2 " #" $3 }' "$scratch/merged" | paste -sd, - | sed 's/,/, /g')
-        else
-            status=applied-already detail=''
+        detail=$(awk -F '\t' '$4 == "reject" { print $2 " #" $3 }' "$scratch/merged" | paste -sd, - | sed 's/,/, /g')
+        if [ -z "$detail" ]; then
+            printf '%s %s %s \n' applied-already "$layer" "$p"
+            continue
         fi
-        printf '%s %s %s %s\n' "$status" "$layer" "$p" "$detail"
+        patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
+            <"$R_PATCHES/$p" >/dev/null 2>&1 || true
+        printf '%s %s %s %s\n' reject "$layer" "$p" "$detail"
     done <"$stack"
     rm -rf "$scratch"
 }
