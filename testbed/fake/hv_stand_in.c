@@ -29,7 +29,9 @@
  * Host paths: /var/lib/xen, /var/run/xen, /run/xen, /var/log/xen,
  * /etc/xen and /var/run/xenstored.pid are compiled into libxl (userdata
  * and its lock file, the domain's JSON config, save files, 4.3's check
- * that xenstored runs).  They are redirected to $TB_SANDBOX/root/<path>,
+ * that xenstored runs), and so is /sys/bus/usb (4.7's PVUSB reads USB
+ * devices there and writes usbback's bind and unbind files), where the
+ * fixtures lay out the host USB devices a test declares.  They are redirected to $TB_SANDBOX/root/<path>,
  * every redirect is logged to $TB_SANDBOX/hv/redirects.log, and a
  * write-intent call on an absolute path outside $TB_RUNDIR is logged to
  * $TB_SANDBOX/hv/escapes.log, which the tests require to stay empty.
@@ -64,7 +66,9 @@ static char tb_handle_storage[64];
 
 static const char *const tb_host_prefixes[] = {
     "/var/lib/xen", "/var/run/xen", "/run/xen", "/var/log/xen", "/etc/xen",
-    "/var/run/xenstored.pid", "/run/xenstored.pid", NULL
+    "/var/run/xenstored.pid", "/run/xenstored.pid",
+    /* 4.7's PVUSB finds host USB devices and binds them to usbback here */
+    "/sys/bus/usb", NULL
 };
 
 static void *tb_real(const char *name)
@@ -556,6 +560,15 @@ int rmdir(const char *path)
     char buf[4096];
 
     return real_rmdir(tb_redirect("rmdir", path, buf, sizeof(buf), 1));
+}
+
+long pathconf(const char *path, int name)
+{
+    REAL(long, pathconf, const char *, int);
+    char buf[4096];
+
+    return real_pathconf(tb_redirect("pathconf", path, buf, sizeof(buf), 0),
+                         name);
 }
 
 DIR *opendir(const char *path)

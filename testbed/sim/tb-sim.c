@@ -163,6 +163,27 @@ static bool hotplug_done(const char *dev)
     return done;
 }
 
+/*
+ * devd removes a device with libxl__xs_path_cleanup, which takes the
+ * parents the device leaves empty (backend/KIND/FE, backend/KIND) too.
+ */
+static void rm_empty_parents(const char *dev)
+{
+    char p[512], *slash;
+
+    snprintf(p, sizeof(p), "%s", dev);
+    while ((slash = strrchr(p, '/')) && slash > p + strlen(area)) {
+        unsigned int n;
+        char **e;
+
+        *slash = '\0';
+        e = xs_directory(xs, XBT_NULL, p, &n);
+        free(e);
+        if (!e || n > 0 || !xs_rm(xs, XBT_NULL, p))
+            break;
+    }
+}
+
 static void backend_device(const char *dev)
 {
     char p[512], *fe;
@@ -199,6 +220,7 @@ static void backend_device(const char *dev)
             return;
         if (!xs_rm(xs, XBT_NULL, dev))
             fprintf(stderr, "tb-sim: rm %s: %s\n", dev, strerror(errno));
+        rm_empty_parents(dev);
     }
 }
 
