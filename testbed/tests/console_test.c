@@ -145,20 +145,23 @@ static void check_tty(struct tb *tb)
 CONSOLE_TCS(dom0, 0, "dom0")
 CONSOLE_TCS(driver_domain, DRVDOM, "a driver domain")
 
-TB_TC(console_get_tty_fails_before_daemon_published,
-      "libxl_console_get_tty fails while the tty node is still empty and "
-      "for a console the guest does not have")
+TB_TC(console_get_tty_fails_for_missing_console,
+      "libxl_console_get_tty fails for a console the guest does not have "
+      "and for a guest without consoles")
 {
     struct tb *tb = setup(tc, 0);
     char *path = NULL;
 
+    tb_domain_create(tb, 3, "guest3", TB_PV);
     add_primary_console(tb, 0);
-    ATF_CHECK(libxl_console_get_tty(tb->ctx, GUEST, 0, LIBXL_CONSOLE_TYPE_PV,
-                                    &path) != 0);
-    ATF_CHECK(path == NULL);
+    publish_tty(tb);
     ATF_CHECK(libxl_console_get_tty(tb->ctx, GUEST, 3, LIBXL_CONSOLE_TYPE_PV,
                                     &path) != 0);
     ATF_CHECK(path == NULL);
+    ATF_CHECK(libxl_console_get_tty(tb->ctx, 3, 0, LIBXL_CONSOLE_TYPE_PV,
+                                    &path) != 0);
+    ATF_CHECK(path == NULL);
+    free(path);
 }
 
 ATF_TP_ADD_TCS(tp)
@@ -169,6 +172,6 @@ ATF_TP_ADD_TCS(tp)
     ATF_TP_ADD_TC(tp, console_add_driver_domain_backend_writes_ring_and_backend);
     ATF_TP_ADD_TC(tp, console_get_tty_driver_domain_backend_reports_published_tty);
     ATF_TP_ADD_TC(tp, console_destroy_driver_domain_backend_removes_console);
-    ATF_TP_ADD_TC(tp, console_get_tty_fails_before_daemon_published);
+    ATF_TP_ADD_TC(tp, console_get_tty_fails_for_missing_console);
     return atf_no_error();
 }
