@@ -2,8 +2,6 @@
 # Fixtures of the distro-maintainer verbs' tests (detect, check, port, export, lint): sourced after
 # test_lib.sh.  Every tree a test changes is one it unpacked itself.
 
-M="--matrix"
-
 # unpack VERSION DIR: a fresh tree of a matrix base (4.6.1, ...) or of a neighbour (4.6.0) in DIR.
 unpack() {
     mkdir -p "$2"
