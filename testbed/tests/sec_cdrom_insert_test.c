@@ -3,6 +3,9 @@
  * guest's cdrom (here qemu's qdisk backend in dom0) writes in its
  * backend directory, changing the media writes the configured backend
  * type and the new media, to that backend and to libxl's record.
+ * The guest is HVM (cdrom-insert refuses PV guests) with the traditional
+ * device model (no dm-version node): a media change is the xenstore
+ * write alone, with no QMP socket to answer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +24,15 @@ static struct world setup(const atf_tc_t *tc)
 {
     struct world w;
     libxl_device_disk d;
+    char pid[64];
 
     w.tb = tb_start(tc);
     w.qemu = tb_backend_start(w.tb, 0);
     tb_domain_create(w.tb, GUEST, "hvmguest", TB_HVM);
+    /* the device model runs, as libxl records once it spawned it (4.7
+     * refuses a qdisk disk without it); nothing here stops it */
+    snprintf(pid, sizeof(pid), "/local/domain/%u/image/device-model-pid", GUEST);
+    tb_xs_write(w.tb, pid, "999999");
 
     libxl_device_disk_init(&d);
     d.backend_domid = 0;
