@@ -91,7 +91,7 @@ TB_SEC_TC(cdrom_insert_ignores_hostile_backend_type,
 {
     struct world w = setup(tc);
 
-    TB_HOSTILE(w.qemu, "write qdisk/%u/%u/type tap", GUEST, HDC);
+    TB_HOSTILE(w.qemu, "write qdisk/%u/%u/type phy", GUEST, HDC);
     ATF_REQUIRE_EQ(0, insert(&w, "/srv/tb/new.iso"));
     check_media(&w, "aio:/srv/tb/new.iso");
 }
