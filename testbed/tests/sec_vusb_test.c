@@ -290,10 +290,12 @@ TB_SEC_TC(usbdev_add_picks_free_port_from_libxl_record,
     struct world w = setup(tc);
     static const int ports[] = { 1, 2 }, addrs[] = { 5, 4 };
 
-    TB_HOSTILE(w.dom0, "write vusb/%u/0/port/1 1-9", GUEST);
+    host_device(w.tb, "1-3", 6);
+    TB_HOSTILE(w.dom0, "write vusb/%u/0/port/1 1-3", GUEST);
     TB_HOSTILE(w.dom0, "write vusb/%u/0/port/2 ", GUEST);  /* empty: free */
     ATF_REQUIRE_EQ(0, add_usbdev(w.tb, 0, 5));
-    TB_REQUIRE_XS(w.tb, "1-2", "/libxl/%u/device/vusb/0/port/1", GUEST);
+    TB_REQUIRE_XS(w.tb, "1-2", "/local/domain/0/backend/vusb/%u/0/port/1",
+                  GUEST);
     TB_REQUIRE_XS(w.tb, "1-1", "/libxl/%u/device/vusb/0/port/2", GUEST);
     check_usbdevs(&w, 2, ports, addrs);
 }
