@@ -5,7 +5,7 @@ set -eu
 
 usage() {
     cat <<'USAGE'
-usage: readers-table.sh [--kit DIR] REL=TESTBED_OUT [REL=TESTBED_OUT...]
+usage: readers-table.sh [--kit DIR] [--doc] REL=TESTBED_OUT [REL=TESTBED_OUT...]
 
 Prints, as markdown, one table per release: every libxl reader that a
 security test of the testbed pins, the device kind and advisory, the
@@ -18,30 +18,39 @@ and `PROGRAM -l` lists them.  TESTBED_OUT is the OUT dir of
 release only shows the tests that exist for its device kinds and API.
 
   --kit DIR   the kit's top dir, for patches/REL (default: this script's kit)
+  --doc       the whole of docs/readers.md: its header, then the tables
   --help      this text
 
-Regenerate docs/readers.md after building the testbeds (see its header).
+'kit matrix' writes WORK/reports/readers.md with --doc from the testbeds it built, and
+tests/run fails when docs/readers.md differs from it.
 USAGE
 }
 
 kit=$(cd "$(dirname "$0")/../.." && pwd)
 specs=()
+doc=0
 while [ $# -gt 0 ]; do
     case $1 in
         -h|--help) usage; exit 0 ;;
         --kit) kit=${2:?--kit needs a dir}; shift 2 ;;
+        --doc) doc=1; shift ;;
         *=*) specs+=("$1"); shift ;;
         *) echo "readers-table.sh: bad argument: $1" >&2; usage >&2; exit 2 ;;
     esac
 done
 [ ${#specs[@]} -gt 0 ] || { usage >&2; exit 2; }
 
-# cases OUT: "reader<TAB>kind<TAB>advisory<TAB>program:case" for every security case
+# cases OUT: "reader<TAB>kind<TAB>advisory<TAB>program:case" for every security case.  A
+# sanitizer build would report atf-c's own leaks and end the listing early: not here.
 cases() {
-    local out=$1 prog
+    local out=$1 prog list
     for prog in "$out"/tests/*; do
         if [ ! -f "$prog" ] || [ ! -x "$prog" ]; then continue; fi
-        "$prog" -l | awk -v p="$(basename "$prog")" '
+        if ! list=$(ASAN_OPTIONS=detect_leaks=0 "$prog" -l); then
+            echo "readers-table.sh: $prog -l failed" >&2
+            return 1
+        fi
+        printf '%s\n' "$list" | awk -v p="$(basename "$prog")" '
             /^ident: / { id = substr($0, 8); r = k = a = "" }
             /^X-reader: / { r = substr($0, 11) }
             /^X-kind: / { k = substr($0, 9) }
@@ -63,14 +72,30 @@ patches_of() {
     printf '%s\n' "${list:-none}"
 }
 
+if [ "$doc" = 1 ]; then
+    cat <<'EOT'
+# Readers switched to the trusted copy, and the tests that pin them
+
+Generated, not written by hand: every row comes from the `X-reader`, `X-kind` and
+`X-advisory` metadata of the security test cases (testbed/lib/tb-sec.h), listed by the
+test programs built for each release's patched tree; the patches column lists the
+fix-layer patches of the release whose text names the reader.  `kit matrix` writes this
+file as WORK/reports/readers.md from the testbeds it built, and `make check` fails when
+this copy differs from it; to update it after a full matrix run:
+
+    cp work/reports/readers.md docs/readers.md
+
+EOT
+fi
 for spec in "${specs[@]}"; do
     rel=${spec%%=*} out=${spec#*=}
     [ -d "$out/tests" ] || { echo "readers-table.sh: $out is not a testbed build" >&2; exit 2; }
+    cases "$out" >"${TMPDIR:-/tmp}/readers-table.$$" || { rm -f "${TMPDIR:-/tmp}/readers-table.$$"; exit 1; }
     echo "### Xen $rel"
     echo
     echo "| reader | kind | advisory | patches | security tests |"
     echo "|---|---|---|---|---|"
-    cases "$out" | sort -t "$(printf '\t')" -k1,1 -k2,2 -k3,3 -k4,4 |
+    LC_ALL=C sort -t "$(printf '\t')" -k1,1 -k2,2 -k3,3 -k4,4 "${TMPDIR:-/tmp}/readers-table.$$" |
     awk -F '\t' '
         { key = $1 "\t" $2 "\t" $3
           if (key != last && last != "") print last "\t" tests
@@ -82,5 +107,6 @@ for spec in "${specs[@]}"; do
         printf '| `%s` | %s | %s | %s | %s |\n' "$reader" "$kind" "$adv" \
             "$(patches_of "$rel" "$reader")" "$tests"
     done
+    rm -f "${TMPDIR:-/tmp}/readers-table.$$"
     echo
 done
