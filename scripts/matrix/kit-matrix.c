@@ -140,7 +140,7 @@ static const char *const base_keys[] = {
 };
 static const char *const known_layers[] = { "compat", "prereq", "fix", NULL };
 static const char *const known_kinds[] = {
-    "vbd", "cdrom", "vif", "vtpm", "console", "channel", "vfb", "vkb", "vusb",
+    "vbd", "cdrom", "vif", "vtpm", "console", "channel", "vfb", "vkbd", "vusb",
     NULL
 };
 
