@@ -78,13 +78,44 @@ static void wr(const char *path, const char *value)
         fprintf(stderr, "tb-sim: write %s: %s\n", path, strerror(errno));
 }
 
+/*
+ * Like Linux's xenbus_switch_state: the state node is rewritten only if it
+ * still exists, in one transaction, so a device that libxl removed meanwhile
+ * is not brought back to life by a late write.
+ */
 static void set_state(const char *dev, int state)
 {
     char p[512], v[8];
+    xs_transaction_t t;
+    unsigned int len;
+    void *old;
 
     snprintf(p, sizeof(p), "%s/state", dev);
     snprintf(v, sizeof(v), "%d", state);
-    wr(p, v);
+    for (;;) {
+        t = xs_transaction_start(xs);
+        if (t == XBT_NULL) {
+            fprintf(stderr, "tb-sim: transaction for %s: %s\n", p, strerror(errno));
+            return;
+        }
+        old = xs_read(xs, t, p, &len);
+        if (!old) {
+            xs_transaction_end(xs, t, true);
+            return;
+        }
+        free(old);
+        if (!xs_write(xs, t, p, v, strlen(v))) {
+            fprintf(stderr, "tb-sim: write %s: %s\n", p, strerror(errno));
+            xs_transaction_end(xs, t, true);
+            return;
+        }
+        if (xs_transaction_end(xs, t, false))
+            return;
+        if (errno != EAGAIN) {
+            fprintf(stderr, "tb-sim: commit %s: %s\n", p, strerror(errno));
+            return;
+        }
+    }
 }
 
 /*
