@@ -4,6 +4,11 @@
  * domain that deletes the backend directory of one of the guest's
  * devices must not make libxl accept a second device with the same devid
  * and replace the guest's frontend and libxl's record of the first.
+ *
+ * The second device asks for the same backend domain as the first: the
+ * base looks for the new device's own backend directory, so it never
+ * refuses a devid already served by another backend domain, attacked or
+ * not, and only a second device on the same backend shows the attack.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,20 +74,24 @@ static void vtpm_config(libxl_device_vtpm *v, uint32_t bdom)
 }
 
 TB_SEC_TC(disk_add_refuses_vdev_in_use_after_backend_dir_deleted,
-          "adding a second xvda to the guest fails with ERROR_DEVICE_EXISTS, "
+          "adding a second xvda on the same driver domain to the guest "
+          "fails with ERROR_DEVICE_EXISTS, "
           "and the first keeps its frontend and record, after the driver "
           "domain deleted the backend directory of the first",
           "libxl__device_exists", "vbd", "XSA-178")
 {
     struct world w = setup(tc);
     libxl_device_disk d;
+    bool had;
 
     disk_config(&d, DRVDOM, "/dev/tb/guest1-root");
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(w.tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
 
     TB_HOSTILE(w.drvdom, "rm vbd/%u/%u", GUEST, XVDA);
-    disk_config(&d, 0, "/dev/tb/other-root");
+    had = tb_xs_exists(w.tb, "/local/domain/%u/backend/vbd/%u/%u",
+                       DRVDOM, GUEST, XVDA);
+    disk_config(&d, DRVDOM, "/dev/tb/other-root");
     ATF_REQUIRE_EQ(ERROR_DEVICE_EXISTS,
                  libxl_device_disk_add(w.tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
@@ -91,25 +100,30 @@ TB_SEC_TC(disk_add_refuses_vdev_in_use_after_backend_dir_deleted,
                   "/local/domain/%u/device/vbd/%u/backend", GUEST, XVDA);
     TB_REQUIRE_XS(w.tb, "2", "/local/domain/%u/device/vbd/%u/backend-id",
                   GUEST, XVDA);
-    ATF_CHECK(!tb_xs_exists(w.tb, "/local/domain/0/backend/vbd/%u/%u",
-                            GUEST, XVDA));
+    /* the refused add wrote no backend */
+    ATF_CHECK_EQ(had, tb_xs_exists(w.tb, "/local/domain/%u/backend/vbd/%u/%u",
+                                   DRVDOM, GUEST, XVDA));
 }
 
 TB_SEC_TC(nic_add_refuses_devid_in_use_after_backend_dir_deleted,
-          "adding a second nic 0 to the guest fails with ERROR_DEVICE_EXISTS, "
+          "adding a second nic 0 on the same driver domain to the guest "
+          "fails with ERROR_DEVICE_EXISTS, "
           "and the first keeps its frontend and record, after the driver "
           "domain deleted the backend directory of the first",
           "libxl__device_exists", "vif", "XSA-178")
 {
     struct world w = setup(tc);
     libxl_device_nic n;
+    bool had;
 
     nic_config(&n, DRVDOM, guest_mac, "xenbr-tb");
     ATF_REQUIRE_EQ(0, libxl_device_nic_add(w.tb->ctx, GUEST, &n, NULL));
     libxl_device_nic_dispose(&n);
 
     TB_HOSTILE(w.drvdom, "rm vif/%u/0", GUEST);
-    nic_config(&n, 0, other_mac, "xenbr-other");
+    had = tb_xs_exists(w.tb, "/local/domain/%u/backend/vif/%u/0", DRVDOM,
+                       GUEST);
+    nic_config(&n, DRVDOM, other_mac, "xenbr-other");
     ATF_REQUIRE_EQ(ERROR_DEVICE_EXISTS,
                  libxl_device_nic_add(w.tb->ctx, GUEST, &n, NULL));
     libxl_device_nic_dispose(&n);
@@ -117,24 +131,28 @@ TB_SEC_TC(nic_add_refuses_devid_in_use_after_backend_dir_deleted,
     TB_REQUIRE_XS(w.tb, "/local/domain/2/backend/vif/1/0",
                   "/local/domain/%u/device/vif/0/backend", GUEST);
     TB_REQUIRE_XS(w.tb, "2", "/local/domain/%u/device/vif/0/backend-id", GUEST);
-    ATF_CHECK(!tb_xs_exists(w.tb, "/local/domain/0/backend/vif/%u/0", GUEST));
+    ATF_CHECK_EQ(had, tb_xs_exists(w.tb, "/local/domain/%u/backend/vif/%u/0",
+                                   DRVDOM, GUEST));
 }
 
 TB_SEC_TC(vtpm_add_refuses_devid_in_use_after_backend_dir_deleted,
-          "adding a second vtpm 0 to the guest fails with "
-          "ERROR_DEVICE_EXISTS, and the first keeps its frontend and record, "
+          "adding a second vtpm 0 on the same vTPM domain to the guest "
+          "fails with ERROR_DEVICE_EXISTS, and the first keeps its frontend and record, "
           "after the vTPM domain deleted the backend directory of the first",
           "libxl__device_exists", "vtpm", "XSA-178")
 {
     struct world w = setup(tc);
     libxl_device_vtpm v;
+    bool had;
 
     vtpm_config(&v, DRVDOM);
     ATF_REQUIRE_EQ(0, libxl_device_vtpm_add(w.tb->ctx, GUEST, &v, NULL));
     libxl_device_vtpm_dispose(&v);
 
     TB_HOSTILE(w.drvdom, "rm vtpm/%u/0", GUEST);
-    vtpm_config(&v, 0);
+    had = tb_xs_exists(w.tb, "/local/domain/%u/backend/vtpm/%u/0", DRVDOM,
+                       GUEST);
+    vtpm_config(&v, DRVDOM);
     ATF_REQUIRE_EQ(ERROR_DEVICE_EXISTS,
                  libxl_device_vtpm_add(w.tb->ctx, GUEST, &v, NULL));
     libxl_device_vtpm_dispose(&v);
@@ -142,7 +160,8 @@ TB_SEC_TC(vtpm_add_refuses_devid_in_use_after_backend_dir_deleted,
     TB_REQUIRE_XS(w.tb, "/local/domain/2/backend/vtpm/1/0",
                   "/local/domain/%u/device/vtpm/0/backend", GUEST);
     TB_REQUIRE_XS(w.tb, "2", "/local/domain/%u/device/vtpm/0/backend-id", GUEST);
-    ATF_CHECK(!tb_xs_exists(w.tb, "/local/domain/0/backend/vtpm/%u/0", GUEST));
+    ATF_CHECK_EQ(had, tb_xs_exists(w.tb, "/local/domain/%u/backend/vtpm/%u/0",
+                                   DRVDOM, GUEST));
 }
 
 ATF_TP_ADD_TCS(tp)
