@@ -76,10 +76,16 @@ static void check_backend(struct world *w, const char *params)
     ATF_CHECK(!tb_xs_exists(w->tb, "/local/domain/0/backend/vbd/%u", GUEST));
 }
 
-/* The backend and libxl's record of it both have the new media. */
+/*
+ * The backend, and libxl's record of it where the tree keeps one, have
+ * the new media.  The base keeps no record: that it has none is what
+ * mirror_cdrom_test pins, not the attack this program is about.
+ */
 static void check_media(struct world *w, const char *params)
 {
     check_backend(w, params);
+    if (!tb_xs_exists(w->tb, "/libxl/%u/device/vbd/%u", GUEST, HDC))
+        return;
     TB_REQUIRE_XS(w->tb, params, "/libxl/%u/device/vbd/%u/params", GUEST, HDC);
     TB_REQUIRE_XS(w->tb, "qdisk", "/libxl/%u/device/vbd/%u/type", GUEST, HDC);
 }
