@@ -19,7 +19,8 @@ static const libxl_mac victim_mac = { 0x00, 0x16, 0x3e, 0x66, 0x66, 0x03 };
 
 struct world {
     struct tb *tb;
-    struct tb_sim *drvdom;
+    uint32_t bdom;          /* the backend domain of the guest's nics */
+    struct tb_sim *backend; /* its backends, the guest's nics among them */
     struct tb_sim *guest;
 };
 
@@ -36,16 +37,21 @@ static void nic_config(libxl_device_nic *n, uint32_t bdom, const libxl_mac mac,
     n->nictype = LIBXL_NIC_TYPE_VIF;
 }
 
-/* The guest's nic 0 is served by the driver domain, the victim's by dom0. */
-static struct world setup(const atf_tc_t *tc)
+/* The guest's nic 0 is served by bdom, the driver domain or dom0; the
+ * victim's by dom0. */
+static struct world setup_on(const atf_tc_t *tc, uint32_t bdom)
 {
     struct world w;
+    struct tb_sim *dom0;
     libxl_device_nic n;
 
     w.tb = tb_start(tc);
+    w.bdom = bdom;
     tb_domain_create(w.tb, DRVDOM, "driverdom", TB_PV);
-    tb_backend_start(w.tb, 0);
-    w.drvdom = tb_backend_start(w.tb, DRVDOM);
+    dom0 = tb_backend_start(w.tb, 0);
+    w.backend = tb_backend_start(w.tb, DRVDOM);
+    if (bdom == 0)
+        w.backend = dom0;
     tb_domain_create(w.tb, GUEST, "guest1", TB_PV);
     tb_domain_create(w.tb, VICTIM, "victim", TB_PV);
     w.guest = tb_frontend_start(w.tb, GUEST);
@@ -53,25 +59,30 @@ static struct world setup(const atf_tc_t *tc)
     nic_config(&n, 0, victim_mac, "xenbr-victim", "192.0.2.99");
     ATF_REQUIRE_EQ(0, libxl_device_nic_add(w.tb->ctx, VICTIM, &n, NULL));
     libxl_device_nic_dispose(&n);
-    nic_config(&n, DRVDOM, guest_mac, "xenbr-tb", "192.0.2.17");
+    nic_config(&n, bdom, guest_mac, "xenbr-tb", "192.0.2.17");
     ATF_REQUIRE_EQ(0, libxl_device_nic_add(w.tb->ctx, GUEST, &n, NULL));
     libxl_device_nic_dispose(&n);
     return w;
 }
 
-static void rewrite_backend(struct world *w)
+static struct world setup(const atf_tc_t *tc)
 {
-    TB_HOSTILE(w->drvdom, "write vif/%u/0/mac 00:16:3e:66:66:03", GUEST);
-    TB_HOSTILE(w->drvdom, "write vif/%u/0/bridge xenbr-victim", GUEST);
-    TB_HOSTILE(w->drvdom, "write vif/%u/0/ip 192.0.2.99", GUEST);
-    TB_HOSTILE(w->drvdom, "write vif/%u/0/script /bin/sh", GUEST);
-    TB_HOSTILE(w->drvdom, "write vif/%u/0/handle 7", GUEST);
-    TB_HOSTILE(w->drvdom, "write vif/%u/0/type vif_ioemu", GUEST);
+    return setup_on(tc, DRVDOM);
 }
 
+static void rewrite_backend(struct world *w)
+{
+    TB_HOSTILE(w->backend, "write vif/%u/0/mac 00:16:3e:66:66:03", GUEST);
+    TB_HOSTILE(w->backend, "write vif/%u/0/bridge xenbr-victim", GUEST);
+    TB_HOSTILE(w->backend, "write vif/%u/0/ip 192.0.2.99", GUEST);
+    TB_HOSTILE(w->backend, "write vif/%u/0/script /bin/sh", GUEST);
+    TB_HOSTILE(w->backend, "write vif/%u/0/handle 7", GUEST);
+    TB_HOSTILE(w->backend, "write vif/%u/0/type vif_ioemu", GUEST);
+}
+
+/* The configuration of nic 0, but for its backend domain. */
 static void check_nic(const libxl_device_nic *n)
 {
-    ATF_CHECK_EQ(DRVDOM, n->backend_domid);
     ATF_CHECK_EQ(0, n->devid);
     ATF_CHECK(!memcmp(n->mac, guest_mac, sizeof(guest_mac)));
     ATF_CHECK_STREQ("xenbr-tb", n->bridge);
@@ -88,18 +99,27 @@ static void check_list(struct world *w)
     list = libxl_device_nic_list(w->tb->ctx, GUEST, &n);
     ATF_REQUIRE_EQ_MSG(1, n, "%d nics listed", n);
     ATF_REQUIRE(list);
+    ATF_CHECK_EQ(w->bdom, list[0].backend_domid);
     check_nic(&list[0]);
     for (i = 0; i < n; i++)
         libxl_device_nic_dispose(&list[i]);
     free(list);
 }
 
+/*
+ * The base's lookup never sets the backend domain (an upstream bug, not
+ * the advisory); where the tree keeps libxl's own record of the nic it
+ * must report the configured one from it.
+ */
 static void check_devid_lookup(struct world *w)
 {
     libxl_device_nic n;
+    bool record = tb_xs_exists(w->tb, "/libxl/%u/device/vif/0", GUEST);
 
     libxl_device_nic_init(&n);
     ATF_REQUIRE_EQ(0, libxl_devid_to_device_nic(w->tb->ctx, GUEST, 0, &n));
+    if (record)
+        ATF_CHECK_EQ(w->bdom, n.backend_domid);
     check_nic(&n);
     libxl_device_nic_dispose(&n);
 }
@@ -132,25 +152,32 @@ static void point_frontend_at_victim(struct world *w)
     TB_HOSTILE(w->guest, "write vif/0/backend-id 0");
 }
 
+/*
+ * The base's nic list walks only dom0's backend directory, so it never
+ * lists a nic a driver domain serves, attacked or not: the list tests
+ * and the devid allocation test (which lists) put the guest's nics on a
+ * backend in dom0, a user-space backend no more trusted than a driver
+ * domain.
+ */
 TB_SEC_TC(nic_list_ignores_hostile_backend_keys,
-          "libxl_device_nic_list returns the nic as configured after the "
-          "driver domain rewrote mac, bridge, ip, script, handle and type",
+          "libxl_device_nic_list returns the nic as configured after its "
+          "backend in dom0 rewrote mac, bridge, ip, script, handle and type",
           "libxl_device_nic_list", "vif", "XSA-178")
 {
-    struct world w = setup(tc);
+    struct world w = setup_on(tc, 0);
 
     rewrite_backend(&w);
     check_list(&w);
 }
 
 TB_SEC_TC(nic_list_keeps_nic_whose_backend_dir_was_deleted,
-          "libxl_device_nic_list still returns the configured nic after the "
-          "driver domain deleted its whole backend directory",
+          "libxl_device_nic_list still returns the configured nic after its "
+          "backend in dom0 deleted its whole backend directory",
           "libxl_device_nic_list", "vif", "XSA-178")
 {
-    struct world w = setup(tc);
+    struct world w = setup_on(tc, 0);
 
-    TB_HOSTILE(w.drvdom, "rm vif/%u", GUEST);
+    TB_HOSTILE(w.backend, "rm vif/%u", GUEST);
     check_list(&w);
 }
 
@@ -194,9 +221,9 @@ TB_SEC_TC(nic_getinfo_ignores_hostile_backend_frontend_pointer,
 {
     struct world w = setup(tc);
 
-    TB_HOSTILE(w.drvdom, "write vif/%u/0/frontend /local/domain/%u/device/vif/0",
+    TB_HOSTILE(w.backend, "write vif/%u/0/frontend /local/domain/%u/device/vif/0",
                GUEST, VICTIM);
-    TB_HOSTILE(w.drvdom, "write vif/%u/0/frontend-id %u", GUEST, VICTIM);
+    TB_HOSTILE(w.backend, "write vif/%u/0/frontend-id %u", GUEST, VICTIM);
     check_getinfo(&w);
 }
 
@@ -205,24 +232,25 @@ TB_SEC_TC(nic_add_allocates_fresh_devid_after_guest_deleted_frontend,
           "configuration, after the guest deleted the frontend of nic 0",
           "libxl__device_nextid", "vif", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct world w = setup_on(tc, 0);
     libxl_device_nic n;
     libxl_device_nic *list;
     int count = -1, i;
     static const libxl_mac mac2 = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x02 };
 
     TB_HOSTILE(w.guest, "rm vif/0");
-    nic_config(&n, DRVDOM, mac2, "xenbr-tb2", "192.0.2.18");
+    nic_config(&n, 0, mac2, "xenbr-tb2", "192.0.2.18");
     n.devid = -1;
     ATF_REQUIRE_EQ(0, libxl_device_nic_add(w.tb->ctx, GUEST, &n, NULL));
     ATF_CHECK_EQ(1, n.devid);
     libxl_device_nic_dispose(&n);
-    TB_REQUIRE_XS(w.tb, "xenbr-tb2", "/local/domain/%u/backend/vif/%u/1/bridge",
-                  DRVDOM, GUEST);
-    TB_REQUIRE_XS(w.tb, "xenbr-tb", "/local/domain/%u/backend/vif/%u/0/bridge",
-                  DRVDOM, GUEST);
+    TB_REQUIRE_XS(w.tb, "xenbr-tb2", "/local/domain/0/backend/vif/%u/1/bridge",
+                  GUEST);
+    TB_REQUIRE_XS(w.tb, "xenbr-tb", "/local/domain/0/backend/vif/%u/0/bridge",
+                  GUEST);
     list = libxl_device_nic_list(w.tb->ctx, GUEST, &count);
     ATF_REQUIRE_EQ(2, count);
+    ATF_CHECK_EQ(0, list[0].backend_domid);
     check_nic(&list[0]);
     for (i = 0; i < count; i++)
         libxl_device_nic_dispose(&list[i]);
