@@ -561,6 +561,17 @@ struct tb_sim *tb_backend_start(struct tb *tb, uint32_t domid)
     return tb_sim_start(tb, domid, true);
 }
 
+struct tb *tb_start_guest(const atf_tc_t *tc, uint32_t bdom)
+{
+    struct tb *tb = tb_start(tc);
+
+    if (bdom != 0)
+        tb_domain_create(tb, bdom, "driverdom", TB_PV);
+    tb_backend_start(tb, bdom);
+    tb_domain_create(tb, 1, "guest1", TB_PV);
+    return tb;
+}
+
 struct tb_sim *tb_frontend_start(struct tb *tb, uint32_t domid)
 {
     return tb_sim_start(tb, domid, false);

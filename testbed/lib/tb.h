@@ -98,6 +98,11 @@ bool tb_domain_exists(struct tb *tb, uint32_t domid);
 
 /* Serve /local/domain/$domid/backend as a real backend would. */
 struct tb_sim *tb_backend_start(struct tb *tb, uint32_t domid);
+/*
+ * The usual fixture: a sandbox, a driver domain "driverdom" when bdom is not
+ * 0, a backend serving from bdom, and PV guest 1 "guest1".
+ */
+struct tb *tb_start_guest(const atf_tc_t *tc, uint32_t bdom);
 /* Act as the frontend drivers of guest $domid on /local/domain/$domid/device. */
 struct tb_sim *tb_frontend_start(struct tb *tb, uint32_t domid);
 /*

@@ -23,13 +23,7 @@
 
 static struct tb *setup(const atf_tc_t *tc, uint32_t bdom)
 {
-    struct tb *tb = tb_start(tc);
-
-    if (bdom != 0)
-        tb_domain_create(tb, bdom, "driverdom", TB_PV);
-    tb_backend_start(tb, bdom);
-    tb_domain_create(tb, GUEST, "guest1", TB_PV);
-    return tb;
+    return tb_start_guest(tc, bdom);
 }
 
 static void console_add(libxl__gc *gc, libxl__device_console *console,

@@ -26,13 +26,7 @@
 
 static struct tb *setup(const atf_tc_t *tc, uint32_t bdom)
 {
-    struct tb *tb = tb_start(tc);
-
-    if (bdom != 0)
-        tb_domain_create(tb, bdom, "driverdom", TB_PV);
-    tb_backend_start(tb, bdom);
-    tb_domain_create(tb, GUEST, "guest1", TB_PV);
-    return tb;
+    return tb_start_guest(tc, bdom);
 }
 
 /* Paths of a device of domid: frontend, and backend served by bdom. */

@@ -19,13 +19,7 @@ static const libxl_mac the_mac = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x01 };
 
 static struct tb *setup(const atf_tc_t *tc, uint32_t bdom)
 {
-    struct tb *tb = tb_start(tc);
-
-    if (bdom != 0)
-        tb_domain_create(tb, bdom, "driverdom", TB_PV);
-    tb_backend_start(tb, bdom);
-    tb_domain_create(tb, GUEST, "guest1", TB_PV);
-    return tb;
+    return tb_start_guest(tc, bdom);
 }
 
 static void nic_config(libxl_device_nic *n, uint32_t bdom)
