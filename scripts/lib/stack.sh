@@ -36,15 +36,19 @@ stack_classify() {
 stack_scratch() {
     local start=$1 stack=$2 scratch layer p f
     mkdir -p "$KIT_WORK/tmp"
-    scratch=$(mktemp -d "$KIT_WORK/tmp/trial.XXXXXX")
+    scratch=$(mktemp -d "${KIT_TMP:-$KIT_WORK/tmp}/trial.XXXXXX")
     mkdir -p "$scratch/tree"
     while read -r layer p; do
         kit_patch_files "$R_PATCHES/$p"
     done <"$stack" | sort -u | while IFS= read -r f; do
         if [ -e "$start/$f" ] || [ -L "$start/$f" ]; then
-            (cd "$start" && cp -P -p --parents "$f" "$scratch/tree/")
+            # Not cp --parents: it copies the directories' modes, and a read-only tree's would
+            # stop the copy, the trial and the removal.
+            mkdir -p "$scratch/tree/$(dirname "$f")"
+            cp -P -p "$start/$f" "$scratch/tree/$f"
         fi
     done
+    chmod -R u+w "$scratch"
     printf '%s\n' "$scratch"
 }
 

@@ -88,3 +88,135 @@ tree_identify() {
     elif [ -n "$by_series" ]; then T_release=$by_series T_how=series
     fi
 }
+
+# --- A user's tree while the kit works on it: its lock, its write access, and putting it back.
+
+# tree_lock DIR shared|exclusive: a lock on the user's tree itself (flock on its directory), so two
+# kit commands never work on one tree at once, whatever their work dirs: a dry run takes it
+# shared, a command that writes into the tree takes it exclusive.  Held until the process (and the
+# children that inherit the descriptor) exit.  A second command stops at once with exit 2,
+# naming the holder.
+tree_lock() {
+    local dir=$1 how=-s holder
+    [ "$2" = exclusive ] && how=-x
+    case ":${KIT_TREES_LOCKED:-}:" in *":$dir:"*) return 0 ;; esac
+    exec {TREE_LOCK_FD}<"$dir" || die "$E_USAGE" "cannot open $dir to lock it"
+    if ! flock -n "$how" "$TREE_LOCK_FD"; then
+        # Closed first, so that the holder found below is not this process.
+        exec {TREE_LOCK_FD}<&-
+        holder=$(tree_lock_holder "$dir")
+        die "$E_USAGE" "tree $dir is in use by another kit command (${holder:-its pid is not visible to $(id -un)}); nothing was changed: wait for it to finish"
+    fi
+    KIT_TREES_LOCKED="${KIT_TREES_LOCKED:-}:$dir"
+    export KIT_TREES_LOCKED
+}
+
+# tree_lock_holder DIR: "pid N: COMMAND" of the process holding DIR's lock.  flock(2) records no
+# owner, and a file beside the tree would be a write outside the work dir, so the holder is the
+# process that has DIR open whose parent does not (its children inherit the descriptor).
+tree_lock_holder() {
+    local dir=$1 pids pid ppid cmd
+    pids=$(find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -type l -printf '%l\t%h\n' 2>/dev/null |
+        awk -F '\t' -v d="$dir" '$1 == d { split($2, p, "/"); print p[3] }' | sort -un || true)
+    for pid in $pids; do
+        ppid=$(awk '$1 == "PPid:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+        printf '%s\n' "$pids" | grep -qxF -- "${ppid:-x}" && continue
+        # The verb's own words when the dispatcher started it, else its command line.
+        cmd=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | sed -n 's/^KIT_COMMAND=//p' || true)
+        [ -n "$cmd" ] || cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | sed 's/ $//' || true)
+        printf 'pid %s: %s\n' "$pid" "${cmd:-unknown}"
+        return 0
+    done
+}
+
+# tree_stack_files STACK_FILE: the files the stack (lines "layer patch") touches, one per line.
+tree_stack_files() {
+    local layer p
+    while read -r layer p; do kit_patch_files "$R_PATCHES/$p"; done <"$1" | sort -u
+}
+
+# tree_require_writable TREE STACK_FILE: stops with exit 2, and one line, unless this user may
+# write every file the stack touches and the directories that hold them (patch replaces a file
+# by renaming a new one into its directory).  Checked before anything is tried.
+tree_require_writable() {
+    local tree=$1 f d bad='' n=0
+    while IFS= read -r f; do
+        d=$(dirname "$f")
+        while [ "$d" != . ] && [ ! -d "$tree/$d" ]; do d=$(dirname "$d"); done
+        if { [ -e "$tree/$f" ] && [ ! -w "$tree/$f" ]; } || [ ! -w "$tree/$d" ]; then
+            n=$((n + 1))
+            [ -n "$bad" ] || bad=$f
+        fi
+    done < <(tree_stack_files "$2")
+    [ "$n" = 0 ] ||
+        die "$E_USAGE" "tree $tree is not writable by $(id -un): $bad$([ "$n" -gt 1 ] && printf ' and %d more file(s)' $((n - 1))) cannot be patched in place; nothing was changed ('kit check' needs no write access)"
+}
+
+# tree_backup TREE STACK_FILE BACKUP: saves into the new dir BACKUP what the stack touches in
+# TREE: the files (content, mode, times), the files that do not exist yet, and the mode and
+# time of every directory that holds them, so that tree_restore can put it all back.
+tree_backup() {
+    local tree=$1 backup=$3 f d
+    mkdir -p "$backup/files"
+    : >"$backup/absent"
+    : >"$backup/dirs"
+    tree_stack_files "$2" >"$backup/list"
+    while IFS= read -r f; do
+        if [ -e "$tree/$f" ] || [ -L "$tree/$f" ]; then
+            # Not cp --parents: it copies the directories' modes, and a read-only one would
+            # stop the next copy into it.
+            mkdir -p "$backup/files/$(dirname "$f")"
+            cp -P -p "$tree/$f" "$backup/files/$f"
+        else
+            printf '%s\n' "$f" >>"$backup/absent"
+        fi
+        d=$f
+        while [ "$d" != . ]; do
+            d=$(dirname "$d")
+            if [ -d "$tree/$d" ]; then
+                printf '%s\t%s\t%s\n' "$(stat -c %y "$tree/$d")" "$(stat -c %a "$tree/$d")" "$d"
+            else
+                printf 'absent\t-\t%s\n' "$d"
+            fi
+        done >>"$backup/dirs"
+    done <"$backup/list"
+    sort -u -t "$(printf '\t')" -k3,3r "$backup/dirs" -o "$backup/dirs"
+}
+
+# tree_restore TREE BACKUP: puts back what tree_backup saved.  Nothing may interrupt it: INT,
+# TERM and HUP are ignored from here on, by this shell and by the commands it runs (an ignored
+# signal stays ignored across exec), so a second Ctrl-C cannot leave the tree half put back.
+tree_restore() {
+    local tree=$1 backup=$2 f when mode d failed=''
+    trap '' INT TERM HUP
+    warn "putting $tree back as it was"
+    # Every step goes on past a failure (set -e would stop the restore half-way), and the
+    # failures are named at the end.
+    while IFS= read -r f; do rm -f "$tree/$f" || failed="$failed $f"; done <"$backup/absent"
+    while IFS= read -r -d '' f; do
+        f=${f#./}
+        mkdir -p "$tree/$(dirname "$f")" || true
+        # A regular file is written back in place (hard links stay); a symlink is replaced.
+        if [ -L "$backup/files/$f" ] || [ -L "$tree/$f" ]; then rm -f "$tree/$f" || true; fi
+        cp -P -p "$backup/files/$f" "$tree/$f" || failed="$failed $f"
+    done < <(cd "$backup/files" && find . \( -type f -o -type l \) -print0)
+    # Deepest first: directories the stack created go, the others get their mode and time back.
+    while IFS="$(printf '\t')" read -r when mode d; do
+        if [ "$when" = absent ]; then
+            rmdir "$tree/$d" 2>/dev/null || true
+        else
+            { chmod "$mode" "$tree/$d" && touch -m -d "$when" "$tree/$d"; } || failed="$failed $d/"
+        fi
+    done <"$backup/dirs"
+    [ -z "$failed" ] || warn "could not put back in $tree:$failed (their saved copies are in $backup/files)"
+    [ -z "$failed" ]
+}
+
+# tree_on_signals: the exit codes of a shell killed by INT, TERM and HUP (128 + the signal), with
+# the EXIT trap (which may restore a tree) run first.  Once one signal arrived, the others are
+# ignored, so the EXIT trap runs once and to its end.
+tree_on_signals() {
+    trap 'trap "" INT TERM HUP; exit 130' INT
+    trap 'trap "" INT TERM HUP; exit 143' TERM
+    trap 'trap "" INT TERM HUP; exit 129' HUP
+}
