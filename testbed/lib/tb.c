@@ -594,6 +594,60 @@ int tb_sim_cmd(struct tb_sim *sim, const char *fmt, ...)
     return strncmp(line, "ok", 2) ? -1 : 0;
 }
 
+/*
+ * The experiment's switch: TB_ATTACKS=off is the control run, in which no
+ * hostile move is made, so that a security case can show it passes on the
+ * base without its attack.  Anything but "on", "off" or unset is a
+ * misconfigured run, not a control.
+ */
+bool tb_attacks_on(void)
+{
+    const char *v = getenv("TB_ATTACKS");
+
+    if (v == NULL || !strcmp(v, "on"))
+        return true;
+    ATF_REQUIRE_MSG(!strcmp(v, "off"), "TB_ATTACKS=%s: neither on nor off", v);
+    return false;
+}
+
+void tb_hostile(struct tb_sim *sim, const char *fmt, ...)
+{
+    char move[4096];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(move, sizeof(move), fmt, ap);
+    va_end(ap);
+    ATF_REQUIRE(n > 0 && (size_t)n < sizeof(move));
+    /* kit verify reads these lines: a base failure proves an attack only
+     * when it came after the attack's first move. */
+    if (!tb_attacks_on()) {
+        fprintf(stderr, "tb: attack skipped (control run): dom%u %s\n",
+                sim->domid, move);
+        return;
+    }
+    fprintf(stderr, "tb: attack: dom%u %s\n", sim->domid, move);
+    ATF_REQUIRE_EQ_MSG(0, tb_sim_cmd(sim, "%s", move),
+                       "hostile move refused: %s", move);
+}
+
+/*
+ * Whether the tree under test keeps libxl's record under /libxl: what the
+ * stack adds, so the patched tree of every release keeps it and no base
+ * does.  The kit declares the side (TB_SIDE); a case never infers it from
+ * xenstore, where a patched tree that lost its record would pass for a base.
+ */
+bool tb_tree_keeps_record(void)
+{
+    const char *v = getenv("TB_SIDE");
+
+    ATF_REQUIRE_MSG(v != NULL && (!strcmp(v, "base") || !strcmp(v, "patched")),
+                    "TB_SIDE=%s: the run must say whether it tests the base "
+                    "or the patched tree", v ? v : "(unset)");
+    return !strcmp(v, "patched");
+}
+
 /* --- xenstore ------------------------------------------------------------- */
 
 static char *tb_vread(struct tb *tb, const char *fmt, va_list ap)

@@ -114,6 +114,22 @@ struct tb_sim *tb_frontend_start(struct tb *tb, uint32_t domid);
 int tb_sim_cmd(struct tb_sim *sim, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * A hostile move of a sim (same commands as tb_sim_cmd), which the sim must
+ * make; logged on stderr.  In a control run (TB_ATTACKS=off) it is logged as
+ * skipped and not made.
+ */
+void tb_hostile(struct tb_sim *sim, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* false in a control run (TB_ATTACKS=off). */
+bool tb_attacks_on(void);
+
+/*
+ * Whether the tree keeps libxl's record under /libxl/$DOMID/device: true on
+ * the patched side, false on the base, as the run declares it (TB_SIDE).
+ */
+bool tb_tree_keeps_record(void);
+
 /* --- xenstore ----------------------------------------------------------- */
 
 /* Read a node (malloc'd, caller frees) or NULL. */

@@ -96,7 +96,7 @@ static void check_media(struct tb *tb, const char *media)
     tb_mirror_require(tb, GUEST, "vbd", XVDC, fe, be, want);
 }
 
-TB_SEC_TC(cdrom_insert_updates_trusted_copy,
+TB_FIX_TC(cdrom_insert_updates_trusted_copy,
           "after libxl_cdrom_insert of new media, libxl's copy of the "
           "cdrom's backend holds the new params and type",
           "libxl_cdrom_insert", "cdrom", "XSA-178")
@@ -107,7 +107,7 @@ TB_SEC_TC(cdrom_insert_updates_trusted_copy,
     check_media(tb, "/srv/tb/rescue.iso");
 }
 
-TB_SEC_TC(cdrom_eject_empties_trusted_copy,
+TB_FIX_TC(cdrom_eject_empties_trusted_copy,
           "after an eject (libxl_cdrom_insert of an empty disk), libxl's "
           "copy of the cdrom's backend holds empty params",
           "libxl_cdrom_insert", "cdrom", "XSA-178")
@@ -118,7 +118,7 @@ TB_SEC_TC(cdrom_eject_empties_trusted_copy,
     check_media(tb, NULL);
 }
 
-TB_SEC_TC(cdrom_insert_after_eject_updates_trusted_copy,
+TB_FIX_TC(cdrom_insert_after_eject_updates_trusted_copy,
           "insert, eject and insert again: libxl's copy of the cdrom's "
           "backend follows every change and holds the last media",
           "libxl_cdrom_insert", "cdrom", "XSA-178")

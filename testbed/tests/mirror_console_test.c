@@ -112,7 +112,7 @@ static void check_channel(struct tb *tb, uint32_t bdom)
 #endif
 
 #define ADD_TC(kind, xkind, where, bdom, what)                              \
-    TB_SEC_TC(kind##_add_##where##_backend_keeps_trusted_copy,              \
+    TB_FIX_TC(kind##_add_##where##_backend_keeps_trusted_copy,              \
               #kind " add, backend in " what ", records the frontend and "  \
               "backend paths and copies every backend node libxl wrote "    \
               "under /libxl, writable by dom0 only",                        \
@@ -131,7 +131,7 @@ ADD_TC(channel, "channel", dom0, 0, "dom0")
 ADD_TC(channel, "channel", driver_domain, DRVDOM, "a driver domain")
 #endif
 
-TB_SEC_TC(domain_destroy_drops_console_trusted_copies,
+TB_FIX_TC(domain_destroy_drops_console_trusted_copies,
           "libxl_domain_destroy leaves no /libxl record of the guest's "
           "consoles",
           "libxl_domain_destroy", "console", "XSA-178")

@@ -347,7 +347,7 @@ static void check_vusb(struct tb *tb, uint32_t bdom)
 /* --- add ------------------------------------------------------------------ */
 
 #define ADD_TC(kind, where, bdom, what)                                     \
-    TB_SEC_TC(kind##_add_##where##_backend_keeps_trusted_copy,              \
+    TB_FIX_TC(kind##_add_##where##_backend_keeps_trusted_copy,              \
               #kind " add, backend in " what ", records the frontend and "  \
               "backend paths and copies every backend node libxl wrote "    \
               "under /libxl, writable by dom0 only",                        \
@@ -376,7 +376,7 @@ ADD_TC(vusb, dom0, 0, "dom0")
 ADD_TC(vusb, driver_domain, DRVDOM, "a driver domain")
 #endif
 
-TB_SEC_TC(vbd_add_copy_does_not_follow_hostile_backend,
+TB_FIX_TC(vbd_add_copy_does_not_follow_hostile_backend,
           "the copy of a disk's backend keeps what libxl wrote after the "
           "driver domain rewrote params, mode and type",
           "libxl__device_generic_add", "vbd", "XSA-178")
@@ -400,7 +400,7 @@ TB_SEC_TC(vbd_add_copy_does_not_follow_hostile_backend,
 /* --- remove --------------------------------------------------------------- */
 
 #define REMOVE_TC(kind, xskind, devid, where, bdom, what)                   \
-    TB_SEC_TC(kind##_remove_##where##_backend_drops_trusted_copy,           \
+    TB_FIX_TC(kind##_remove_##where##_backend_drops_trusted_copy,           \
               #kind " remove, backend in " what ", leaves no /libxl "       \
               "record of the device",                                       \
               "libxl__device_destroy", #kind, "XSA-178")                    \
@@ -430,7 +430,7 @@ REMOVE_TC(vusb, "vusb", 0, dom0, 0, "dom0")
 REMOVE_TC(vusb, "vusb", 0, driver_domain, DRVDOM, "a driver domain")
 #endif
 
-TB_SEC_TC(vbd_remove_keeps_other_disks_trusted_copy,
+TB_FIX_TC(vbd_remove_keeps_other_disks_trusted_copy,
           "removing one disk of a guest leaves the /libxl record of its "
           "other disk whole",
           "libxl__device_destroy", "vbd", "XSA-178")
@@ -448,7 +448,7 @@ TB_SEC_TC(vbd_remove_keeps_other_disks_trusted_copy,
 
 /* --- domain destroy ------------------------------------------------------- */
 
-TB_SEC_TC(domain_destroy_drops_every_trusted_copy,
+TB_FIX_TC(domain_destroy_drops_every_trusted_copy,
           "libxl_domain_destroy of a guest with a disk served by dom0 and a "
           "nic, a vtpm and a vkb served by a driver domain leaves no /libxl "
           "record of its devices, and another guest's records whole",

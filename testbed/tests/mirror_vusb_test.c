@@ -95,7 +95,7 @@ static void check_ports(struct tb *tb, const char *busid)
     tb_mirror_require(tb, GUEST, "vusb", 0, fe, be, want);
 }
 
-TB_SEC_TC(usbdev_add_updates_trusted_copy_of_port,
+TB_FIX_TC(usbdev_add_updates_trusted_copy_of_port,
           "after libxl_device_usbdev_add, libxl's copy of the controller's "
           "backend holds the device's bus id on its port",
           "libxl__device_usbdev_add_xenstore", "vusb", "XSA-178")
@@ -109,7 +109,7 @@ TB_SEC_TC(usbdev_add_updates_trusted_copy_of_port,
     check_ports(tb, BUSID);
 }
 
-TB_SEC_TC(usbdev_remove_empties_trusted_copy_of_port,
+TB_FIX_TC(usbdev_remove_empties_trusted_copy_of_port,
           "after libxl_device_usbdev_remove, libxl's copy of the "
           "controller's backend shows the port free again",
           "libxl__device_usbdev_remove_xenstore", "vusb", "XSA-178")

@@ -82,15 +82,15 @@ static int destroy_domain(struct tb *tb, uint32_t domid)
 /*
  * The base's channel list reads the name from the backend directory,
  * where libxl never writes it, and leaves the backend domain unset: an
- * upstream bug, not the advisory.  Where the tree keeps libxl's own
- * record of the channel, the list must report both from it; elsewhere a
- * name it reports is still never another guest's.
+ * upstream bug, not the advisory.  A tree that keeps libxl's own record
+ * of the channel must report both from it; on the base a name it reports
+ * is still never another guest's.
  */
 static void check_list(struct world *w)
 {
     libxl_device_channel *list;
     int n = -1, i;
-    bool record = tb_xs_exists(w->tb, "/libxl/%u/device/console/1", GUEST);
+    bool record = tb_tree_keeps_record();
 
     list = libxl_device_channel_list(w->tb->ctx, GUEST, &n);
     ATF_REQUIRE_EQ_MSG(1, n, "%d channels listed", n);

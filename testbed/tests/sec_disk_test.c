@@ -141,16 +141,15 @@ static void check_list(struct world *w, bool cdrom)
 
 /*
  * 4.3's lookup never sets the backend domain (an upstream bug, not the
- * advisory); where the tree keeps libxl's own record of the disk it must
- * report the configured one from it.
+ * advisory); a tree that keeps libxl's own record of the disk must report
+ * the configured one from it.
  */
 static void check_vdev_lookup(struct world *w, bool cdrom)
 {
     libxl_device_disk d;
-    unsigned devid = cdrom ? XVDC : XVDA;
     int64_t bdom = -1;
 
-    if (tb_xs_exists(w->tb, "/libxl/%u/device/vbd/%u", GUEST, devid))
+    if (tb_tree_keeps_record())
         bdom = w->bdom;
     libxl_device_disk_init(&d);
     ATF_REQUIRE_EQ(0, libxl_vdev_to_device_disk(w->tb->ctx, GUEST,

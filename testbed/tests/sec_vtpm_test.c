@@ -226,9 +226,11 @@ TB_TC(vtpm_getinfo_fails_cleanly_without_uuid,
     libxl_vtpminfo info;
     char p[128];
 
+    /* The state under test, not an attack: the uuid is gone from every
+     * side, so the case is the same in the control run. */
     snprintf(p, sizeof(p), "/libxl/%u/device/vtpm/0/uuid", GUEST);
     xs_rm(w.tb->xs, XBT_NULL, p);
-    TB_HOSTILE(w.drvdom, "rm vtpm/%u/0/uuid", GUEST);
+    ATF_REQUIRE_EQ(0, tb_sim_cmd(w.drvdom, "rm vtpm/%u/0/uuid", GUEST));
     libxl_device_vtpm_init(&v);
     v.devid = 0;
     libxl_vtpminfo_init(&info);
@@ -249,10 +251,12 @@ TB_TC(vtpm_readers_fail_cleanly_for_vanished_vtpm,
     int n = -1;
     char p[128];
 
+    /* The state under test, not an attack: the vtpm is gone from every
+     * side, so the case is the same in the control run. */
     snprintf(p, sizeof(p), "/libxl/%u/device/vtpm/0", GUEST);
     xs_rm(w.tb->xs, XBT_NULL, p);
-    TB_HOSTILE(w.guest, "rm vtpm/0");
-    TB_HOSTILE(w.drvdom, "rm vtpm/%u", GUEST);
+    ATF_REQUIRE_EQ(0, tb_sim_cmd(w.guest, "rm vtpm/0"));
+    ATF_REQUIRE_EQ(0, tb_sim_cmd(w.drvdom, "rm vtpm/%u", GUEST));
 
     list = libxl_device_vtpm_list(w.tb->ctx, GUEST, &n);
     ATF_CHECK_EQ(0, n);
