@@ -1,101 +1,122 @@
 # shellcheck shell=bash
 # Machine-readable reports of a verification: a release summary and the evidence manifest a
-# security team attaches to an advisory.  Sourced by kit-verify after lib/kit.sh; reads the
-# variables kit-verify sets (verdict, reports, counts).
+# security team attaches to an advisory, both written by jq from the verdict table
+# (lib/classify.sh).  Sourced by kit-verify after lib/kit.sh, whose M_* variables it reads.
 # shellcheck disable=SC2154
 
-# json_s STRING: STRING as a JSON string literal.
-json_s() {
-    local s=$1
-    s=${s//\\/\\\\}
-    s=${s//\"/\\\"}
-    s=${s//$'\t'/\\t}
-    s=${s//$'\n'/\\n}
-    s=${s//$'\r'/}
-    printf '"%s"' "$s"
+# The runs of a verification, in the order they are made.
+REPORT_RUNS="control base patched"
+
+# report_verdict_json VERDICT_TSV: the verdict table as a JSON array of objects.
+report_verdict_json() {
+    jq -R -s '[split("\n")[] | select(length > 0) | split("\t") |
+        {test: .[0], kind: .[1], proves: .[2], control: .[3], base: .[4], patched: .[5],
+         class: .[6], run: .[7], why: .[8], advisory: .[9], reader: .[10]}]' "$1"
+}
+
+# report_layer_counts: {"compat": N, "prereq": N, "fix": N} of the release's stack.
+report_layer_counts() {
+    kit_stack "${M_layers// /,}" | jq -R -s --arg order "$M_layers" '
+        [split("\n")[] | select(length > 0) | split(" ")[0]] as $l
+        | reduce ($order | split(" ")[]) as $k ({}; .[$k] = ([$l[] | select(. == $k)] | length))'
+}
+
+# report_counts VERDICT_TSV: {"attack-defeated": N, "fix-present": N, "functional": N,
+# "unproven": N}, every class present.
+report_counts() {
+    report_verdict_json "$1" | jq '
+        reduce .[] as $t ({"attack-defeated": 0, "fix-present": 0, "functional": 0, "unproven": 0};
+            .[$t.class] += 1)'
+}
+
+# report_line REL COUNTS_JSON: the one line that says what a release's verification proved.
+report_line() {
+    jq -r --arg rel "$1" '"\($rel): \(.["attack-defeated"]) attacks defeated, \(.["fix-present"]) fix-present, \(.functional) functional, \(.unproven) unproven"' <<<"$2"
+}
+
+# report_release_json VERDICT SECONDS VERDICT_TSV RUNS_JSON: the release summary.
+report_release_json() {
+    jq -n --arg release "$M_id" --arg version "$M_version" --arg base_tag "$M_base_tag" \
+        --arg verdict "$1" --argjson seconds "$2" --argjson patches "$(report_layer_counts)" \
+        --argjson classes "$(report_counts "$3")" --argjson runs "$4" \
+        --arg line "$(report_line "$M_id" "$(report_counts "$3")")" '
+        {release: $release, version: $version, base_tag: $base_tag, verdict: $verdict,
+         seconds: $seconds, patches: $patches, tests_run: $runs, classes: $classes, line: $line}'
 }
 
 # The first line a tool prints of its version.
 tool_version() {
     local out
     out=$("$@" 2>&1 | head -n 1) || true
-    json_s "${out:-not found}"
+    printf '%s\n' "${out:-not found}"
 }
 
-report_layer_counts() {
-    kit_stack "${M_layers// /,}" | awk -v order="$M_layers" '
-        { n[$1]++ }
-        END { k = split(order, l, " "); printf "{"
-              for (i = 1; i <= k; i++) printf "%s\"%s\": %d", (i > 1 ? ", " : ""), l[i], n[l[i]] + 0
-              printf "}" }'
-}
-
-# report_release_json VERDICT SECONDS
-report_release_json() {
-    cat <<EOT
-{
-  "release": $(json_s "$M_id"),
-  "version": $(json_s "$M_version"),
-  "base_tag": $(json_s "$M_base_tag"),
-  "verdict": $(json_s "$1"),
-  "seconds": $2,
-  "patches": $(report_layer_counts),
-  "tests_run": {"base": $n_base, "patched": $n_patched},
-  "security": $n_security,
-  "functional": $n_functional,
-  "fail_to_pass": $f2p,
-  "pass_to_pass": $p2p,
-  "weak": $weak,
-  "regressions": $regress,
-  "not_fixed": $notfixed,
-  "base_broken": $broken,
-  "missing": $missing
-}
-EOT
-}
-
-# report_evidence_json VERDICT: what was tested, with what, and what came out, so that a third
-# party can check and re-run it.
+# report_evidence_json VERDICT VERDICT_TSV REPORTS_DIR: what was tested, with what, and what came
+# out, so that a third party can check and re-run it.
 report_evidence_json() {
-    local first=1 layer p side db kit_commit
+    local kit_commit dirty=false run patches results='[]' verified_tree
     kit_commit=$(git -C "$KIT_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-    printf '{\n  "kit": {"commit": %s, "dirty": %s},\n' "$(json_s "$kit_commit")" \
-        "$([ -n "$(git -C "$KIT_ROOT" status --porcelain 2>/dev/null)" ] && echo true || echo false)"
-    printf '  "release": %s,\n' "$(json_s "$M_id")"
-    printf '  "base": {"file": %s, "sha256": %s, "tag": %s, "commit": %s, "git_tree_id": %s, "verified_tree_id": %s},\n' \
-        "$(json_s "$M_base_file")" "$(json_s "$M_base_sha256")" "$(json_s "$M_base_tag")" \
-        "$(json_s "$M_base_commit")" "$(json_s "$M_base_tree")" \
-        "$(json_s "$(cat "$R_DIR/src/.kit-verified" 2>/dev/null)")"
-    printf '  "patches": ['
-    while read -r layer p; do
-        [ "$first" = 1 ] || printf ','
-        first=0
-        printf '\n    {"name": %s, "layer": %s, "sha256": %s}' "$(json_s "$p")" "$(json_s "$layer")" \
-            "$(json_s "$(kit_sha256 "$R_PATCHES/$p")")"
-    done < <(kit_stack "${M_layers// /,}")
-    printf '\n  ],\n'
-    printf '  "toolchain": {"gcc": %s, "ld": %s, "libc": %s, "make": %s, "python3": %s, "quilt": %s, "kyua": %s, "ccache": %s},\n' \
-        "$(tool_version gcc --version)" "$(tool_version ld --version)" "$(tool_version ldd --version)" \
-        "$(tool_version make --version)" "$(tool_version python3 --version)" \
-        "$(tool_version quilt --version)" "$(tool_version kyua about version)" "$(tool_version ccache --version)"
-    printf '  "results": ['
-    first=1
-    for side in base patched; do
-        db=$reports/$side.db
-        [ "$first" = 1 ] || printf ','
-        first=0
-        printf '\n    {"side": %s, "file": %s, "sha256": %s, "tests": %s, "rerun": %s}' "$(json_s "$side")" \
-            "$(json_s "${db##*/}")" "$(json_s "$(kit_sha256 "$db")")" "$(wc -l <"$R_DIR/results/$side.tsv")" \
-            "$(json_s "scripts/kit test $M_id$([ "$side" = base ] && echo ' --base')")"
+    [ -z "$(git -C "$KIT_ROOT" status --porcelain 2>/dev/null)" ] || dirty=true
+    verified_tree=$(cat "$R_DIR/src/.kit-verified" 2>/dev/null || true)
+    patches=$(while read -r layer p; do
+            printf '%s\t%s\t%s\n' "$p" "$layer" "$(kit_sha256 "$R_PATCHES/$p")"
+        done < <(kit_stack "${M_layers// /,}") |
+        jq -R -s '[split("\n")[] | select(length > 0) | split("\t") | {name: .[0], layer: .[1], sha256: .[2]}]')
+    for run in $REPORT_RUNS; do
+        results=$(jq --arg run "$run" --arg file "$run.db" --arg sha "$(kit_sha256 "$3/$run.db")" \
+            --argjson tests "$(wc -l <"$R_DIR/results/$run.tsv")" \
+            --arg rerun "scripts/kit test $M_id --$run" \
+            '. + [{run: $run, file: $file, sha256: $sha, tests: $tests, rerun: $rerun}]' <<<"$results")
     done
-    printf '\n  ],\n  "verdict": %s,\n  "tests": [' "$(json_s "$1")"
-    first=1
-    while IFS=$'\t' read -r test kind b p class adv reader; do
-        [ "$first" = 1 ] || printf ','
-        first=0
-        printf '\n    {"test": %s, "kind": %s, "base": %s, "patched": %s, "class": %s, "advisory": %s, "reader": %s}' \
-            "$(json_s "$test")" "$(json_s "$kind")" "$(json_s "$b")" "$(json_s "$p")" \
-            "$(json_s "$class")" "$(json_s "$adv")" "$(json_s "$reader")"
-    done <"$verdict"
-    printf '\n  ]\n}\n'
+    jq -n --arg commit "$kit_commit" --argjson dirty "$dirty" --arg release "$M_id" \
+        --arg file "$M_base_file" --arg sha256 "$M_base_sha256" --arg tag "$M_base_tag" \
+        --arg bcommit "$M_base_commit" --arg tree "$M_base_tree" --arg vtree "$verified_tree" \
+        --argjson patches "$patches" --argjson results "$results" --arg verdict "$1" \
+        --argjson tests "$(report_verdict_json "$2")" --argjson classes "$(report_counts "$2")" \
+        --arg gcc "$(tool_version gcc --version)" --arg ld "$(tool_version ld --version)" \
+        --arg libc "$(tool_version ldd --version)" --arg make "$(tool_version make --version)" \
+        --arg python3 "$(tool_version python3 --version)" --arg quilt "$(tool_version quilt --version)" \
+        --arg kyua "$(tool_version kyua about version)" --arg ccache "$(tool_version ccache --version)" '
+        {kit: {commit: $commit, dirty: $dirty}, release: $release,
+         base: {file: $file, sha256: $sha256, tag: $tag, commit: $bcommit, git_tree_id: $tree,
+                verified_tree_id: $vtree},
+         patches: $patches,
+         toolchain: {gcc: $gcc, ld: $ld, libc: $libc, make: $make, python3: $python3,
+                     quilt: $quilt, kyua: $kyua, ccache: $ccache},
+         runs: {control: "the base tree, attacks off", base: "the base tree, attacks on",
+                patched: "the patched tree, attacks on"},
+         results: $results, verdict: $verdict, classes: $classes, tests: $tests}'
+}
+
+# report_junit RUN DB VERDICT_TSV OUT: kyua's JUnit report of one run, with the class of every
+# case as a property, the counts as suite properties, and none of the environment (a CI
+# machine's environment holds tokens).
+report_junit() {
+    local tmp
+    tmp=$(mktemp "$4.XXXXXX")
+    kyua report-junit --results-file "$2" --output "$tmp"
+    LC_ALL=C awk -v run="$1" -v verdict="$3" '
+        BEGIN {
+            while ((getline line < verdict) > 0) {
+                split(line, f, "\t"); n = split(f[1], tc, ":")
+                cls[tc[1] ":" tc[2]] = f[7]; count[f[7]]++
+            }
+        }
+        /^<property name="env\./ { next }
+        /^<\/properties>$/ && !done {
+            printf "<property name=\"xsa178.run\" value=\"%s\"/>\n", run
+            for (c in count) printf "<property name=\"xsa178.%s\" value=\"%d\"/>\n", c, count[c]
+            done = 1
+        }
+        /^<testcase / {
+            print
+            cn = $0; sub(/.*classname="/, "", cn); sub(/".*/, "", cn)
+            nm = $0; sub(/.* name="/, "", nm); sub(/".*/, "", nm)
+            gsub(/\./, "/", cn)
+            if ((cn ":" nm) in cls)
+                printf "<properties><property name=\"xsa178.class\" value=\"%s\"/></properties>\n", cls[cn ":" nm]
+            next
+        }
+        { print }' "$tmp" >"$4"
+    rm -f "$tmp"
 }
