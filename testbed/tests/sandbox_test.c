@@ -19,6 +19,27 @@
 
 #include "tb.h"
 
+/*
+ * TB_TC with more head variables: pairs of name and value after the
+ * description, set after TB_TC's own (so a later "timeout" wins).
+ */
+#define TB_TC_MD(name, descr, ...)                                  \
+    ATF_TC_WITH_CLEANUP(name);                                      \
+    ATF_TC_HEAD(name, tc)                                           \
+    {                                                               \
+        const char *const md_[] = { "descr", descr, "timeout", "120", \
+                                    __VA_ARGS__ };                  \
+        size_t i_;                                                  \
+                                                                    \
+        for (i_ = 0; i_ + 1 < sizeof(md_) / sizeof(md_[0]); i_ += 2) \
+            atf_tc_set_md_var(tc, md_[i_], "%s", md_[i_ + 1]);      \
+    }                                                               \
+    ATF_TC_CLEANUP(name, tc)                                        \
+    {                                                               \
+        tb_cleanup(tc);                                             \
+    }                                                               \
+    ATF_TC_BODY(name, tc)
+
 TB_TC(sandbox_xenstored_serves_private_socket,
       "the case's xenstored listens in the case's own run dir and holds "
       "dom0's entries only")
@@ -238,21 +259,6 @@ TB_TC(sandbox_sanitizers_match_the_build,
 #endif
 }
 
-/* A test case that needs strace to watch the processes it runs. */
-#define TB_TC_HOST(name, descr)                                     \
-    ATF_TC_WITH_CLEANUP(name);                                      \
-    ATF_TC_HEAD(name, tc)                                           \
-    {                                                               \
-        atf_tc_set_md_var(tc, "descr", descr);                      \
-        atf_tc_set_md_var(tc, "timeout", "300");                    \
-        atf_tc_set_md_var(tc, "require.progs", "strace");           \
-    }                                                               \
-    ATF_TC_CLEANUP(name, tc)                                        \
-    {                                                               \
-        tb_cleanup(tc);                                             \
-    }                                                               \
-    ATF_TC_BODY(name, tc)
-
 /* --- nothing outside the work dir ----------------------------------------- */
 
 /*
@@ -410,12 +416,14 @@ static void traced(char **argv, const char *trace)
     argv[i] = NULL;
 }
 
-TB_TC_HOST(sandbox_runs_write_nothing_outside_work_dir,
-           "a test run, one killed with SIGKILL and one that completes "
-           "with its cleanup, writes no file outside the testbed's output "
-           "dir (every write-intent file system call of every process, "
-           "traced) and changes nothing in the host's Xen directories; no "
-           "process of either sandbox remains")
+/* strace watches the processes the case runs */
+TB_TC_MD(sandbox_runs_write_nothing_outside_work_dir,
+         "a test run, one killed with SIGKILL and one that completes "
+         "with its cleanup, writes no file outside the testbed's output "
+         "dir (every write-intent file system call of every process, "
+         "traced) and changes nothing in the host's Xen directories; no "
+         "process of either sandbox remains",
+         "timeout", "300", "require.progs", "strace")
 {
     char *before = host_snapshot(), *after;
     char root[PATH_MAX], cwd[PATH_MAX];
