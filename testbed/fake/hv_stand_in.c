@@ -19,7 +19,7 @@
  * - xc_interface_open/close: a handle that no real libxenctrl code may
  *   use.  Every libxenctrl entry point libxl reaches on the tested paths
  *   is defined here and logged to $TB_SANDBOX/hv/calls.log; a call that
- *   reaches the real library with this handle fails loudly.
+ *   reaches the real library with this handle faults (a PROT_NONE page).
  * - xc_domain_getinfolist/xc_domain_getinfo: the hypercall's semantics
  *   (domains with id >= the asked one, up to max entries, by domid).
  * - xc_domain_pause/unpause/destroy: state changes of the table.
@@ -44,9 +44,11 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -61,8 +63,6 @@ struct tb_dom {
     int paused;
     unsigned char uuid[16];
 };
-
-static char tb_handle_storage[64];
 
 static const char *const tb_host_prefixes[] = {
     "/var/lib/xen", "/var/run/xen", "/run/xen", "/var/log/xen", "/etc/xen",
@@ -211,6 +211,15 @@ static int tb_cmp_dom(const void *a, const void *b)
 
 /* --- libxenctrl ------------------------------------------------------ */
 
+/*
+ * The handle is a page nobody may read or write: a call that gets past
+ * the stand-in into the real libxenctrl dereferences it and faults at
+ * once, where a buffer would let it read zeroes and go on.  One page
+ * serves every open; it is never unmapped, so a handle used after close
+ * faults as well.
+ */
+static void *tb_handle;
+
 xc_interface *xc_interface_open(xentoollog_logger *logger,
                                 xentoollog_logger *dombuild_logger,
                                 unsigned open_flags)
@@ -218,7 +227,15 @@ xc_interface *xc_interface_open(xentoollog_logger *logger,
     (void)logger;
     (void)dombuild_logger;
     tb_log("calls.log", "xc_interface_open %u\n", open_flags);
-    return (xc_interface *)tb_handle_storage;
+    if (!tb_handle) {
+        void *p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if (p == MAP_FAILED)
+            return NULL;
+        tb_handle = p;
+    }
+    return tb_handle;
 }
 
 int xc_interface_close(xc_interface *xch)
@@ -436,37 +453,61 @@ static int tb_mode_writes(const char *mode)
     return strpbrk(mode, "wa+") != NULL;
 }
 
+/*
+ * Whether open's caller passed a mode, decided as glibc does
+ * (__OPEN_NEEDS_MODE): O_TMPFILE includes O_DIRECTORY, so `flags &
+ * O_TMPFILE` is true for a plain O_DIRECTORY open, which passes none.
+ */
+static bool tb_open_needs_mode(int flags)
+{
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+/*
+ * The redirect log names the mode read, so that a test can see that one
+ * is read exactly when the flags call for it.
+ */
+static void tb_open_op(char *op, size_t len, int flags, mode_t mode)
+{
+    if (tb_open_needs_mode(flags))
+        snprintf(op, len, "open mode %04o", (unsigned)mode);
+    else
+        snprintf(op, len, "open");
+}
+
 int open(const char *path, int flags, ...)
 {
     REAL(int, open, const char *, int, ...);
-    char buf[4096];
+    char buf[4096], op[32];
     mode_t mode = 0;
 
-    if (flags & (O_CREAT | O_TMPFILE)) {
+    if (tb_open_needs_mode(flags)) {
         va_list ap;
 
         va_start(ap, flags);
         mode = va_arg(ap, mode_t);
         va_end(ap);
     }
-    path = tb_redirect("open", path, buf, sizeof(buf), tb_open_writes(flags));
+    tb_open_op(op, sizeof(op), flags, mode);
+    path = tb_redirect(op, path, buf, sizeof(buf), tb_open_writes(flags));
     return real_open(path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
 {
     REAL(int, open64, const char *, int, ...);
-    char buf[4096];
+    char buf[4096], op[32];
     mode_t mode = 0;
 
-    if (flags & (O_CREAT | O_TMPFILE)) {
+    if (tb_open_needs_mode(flags)) {
         va_list ap;
 
         va_start(ap, flags);
         mode = va_arg(ap, mode_t);
         va_end(ap);
     }
-    path = tb_redirect("open", path, buf, sizeof(buf), tb_open_writes(flags));
+    tb_open_op(op, sizeof(op), flags, mode);
+    path = tb_redirect(op, path, buf, sizeof(buf), tb_open_writes(flags));
     return real_open64(path, flags, mode);
 }
 

@@ -198,13 +198,20 @@ TB_TC(sandbox_two_sandboxes_share_nothing,
 
 /* --- sanitizers ----------------------------------------------------------- */
 
+/* Where run_fault keeps the stderr of tb-fault MODE. */
+static const char *err_path(char *err, size_t len, const char *mode)
+{
+    snprintf(err, len, "fault-%s.err", mode);
+    return err;
+}
+
 /* Run tb-fault MODE with stderr to a file; returns its wait status. */
 static int run_fault(const char *mode, char *err, size_t len)
 {
     int status;
     pid_t pid;
 
-    snprintf(err, len, "fault-%s.err", mode);
+    err_path(err, len, mode);
     pid = fork();
     ATF_REQUIRE(pid >= 0);
     if (pid == 0) {
@@ -257,6 +264,68 @@ TB_TC(sandbox_sanitizers_match_the_build,
     ATF_CHECK_EQ(0, WEXITSTATUS(run_fault("leak", err, sizeof(err))));
     (void)check_fault_caught;
 #endif
+}
+
+TB_TC(sandbox_stand_in_handle_faults_in_real_libxenctrl,
+      "a real libxenctrl function called on the stand-in's xenctrl handle "
+      "faults at once instead of reading and writing memory")
+{
+    char err[256];
+    int status;
+
+    tb_start(tc);
+    status = run_fault("xc-handle", err, sizeof(err));
+    ATF_REQUIRE_MSG(!(WIFEXITED(status) && WEXITSTATUS(status) == 3),
+                    "tb-fault xc-handle got no handle from the stand-in");
+    ATF_CHECK_MSG(WIFSIGNALED(status),
+                  "xc_clear_last_error on the stand-in's handle returned "
+                  "(status %#x)", status);
+#if defined(__SANITIZE_ADDRESS__)
+    /* ASan reports the fault, then aborts (abort_on_error) */
+    ATF_CHECK_MSG(atf_utils_grep_file("SEGV on unknown address", err),
+                  "no SEGV in %s", err);
+#else
+    ATF_CHECK_EQ(SIGSEGV, WTERMSIG(status));
+#endif
+}
+
+/* The stand-in's redirect log line of path opened with flags. */
+static bool redirected_open_logged(struct tb *tb, const char *op,
+                                   const char *path)
+{
+    char log[1024];
+
+    snprintf(log, sizeof(log), "%s/hv/redirects.log", tb->dir);
+    return atf_utils_grep_file("^%s %s -> ", log, op, path);
+}
+
+TB_TC(sandbox_stand_in_reads_open_mode_only_when_passed,
+      "the stand-in's open reads a mode argument exactly when the flags "
+      "call for one (O_CREAT, O_TMPFILE), not for a plain O_DIRECTORY "
+      "open, whose bits O_TMPFILE includes")
+{
+    struct tb *tb = tb_start(tc);
+    int fd;
+
+    /* an extra argument the flags do not call for must not be read */
+    fd = open("/var/lib/xen", O_RDONLY | O_DIRECTORY, 0123);
+    ATF_REQUIRE_MSG(fd >= 0, "open /var/lib/xen: %s", strerror(errno));
+    close(fd);
+    ATF_CHECK_MSG(!redirected_open_logged(tb, "open mode 0123",
+                                          "/var/lib/xen"),
+                  "the O_DIRECTORY open of /var/lib/xen read a mode");
+    ATF_CHECK(redirected_open_logged(tb, "open", "/var/lib/xen"));
+    fd = open("/var/lib/xen/tb-probe", O_WRONLY | O_CREAT | O_EXCL, 0640);
+    ATF_REQUIRE_MSG(fd >= 0, "create /var/lib/xen/tb-probe: %s",
+                    strerror(errno));
+    close(fd);
+    ATF_CHECK(redirected_open_logged(tb, "open mode 0640",
+                                     "/var/lib/xen/tb-probe"));
+    /* logged before the call, whether the file system has O_TMPFILE */
+    fd = open("/var/lib/xen", O_RDWR | O_TMPFILE, 0600);
+    if (fd >= 0)
+        close(fd);
+    ATF_CHECK(redirected_open_logged(tb, "open mode 0600", "/var/lib/xen"));
 }
 
 /* --- nothing outside the work dir ----------------------------------------- */
@@ -522,6 +591,8 @@ ATF_TP_ADD_TCS(tp)
     ATF_TP_ADD_TC(tp, sandbox_cleanup_stops_recorded_processes);
     ATF_TP_ADD_TC(tp, sandbox_two_sandboxes_share_nothing);
     ATF_TP_ADD_TC(tp, sandbox_sanitizers_match_the_build);
+    ATF_TP_ADD_TC(tp, sandbox_stand_in_handle_faults_in_real_libxenctrl);
+    ATF_TP_ADD_TC(tp, sandbox_stand_in_reads_open_mode_only_when_passed);
     ATF_TP_ADD_TC(tp, sandbox_runs_write_nothing_outside_work_dir);
     return atf_no_error();
 }

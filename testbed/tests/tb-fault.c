@@ -1,16 +1,21 @@
 /*
  * tb-fault: makes one deliberate mistake, so that sandbox_test can prove
- * the sanitizers of the test build are really there and reporting:
+ * the sanitizers of the test build and the stand-in are there and report:
  *   use-after-free   reads freed heap memory (AddressSanitizer)
  *   leak             drops the only pointer to a heap block (LeakSanitizer)
  *   overflow         overflows a signed int (UndefinedBehaviorSanitizer)
- * Built with the flags of the test programs; without sanitizers every
- * mode exits 0.
+ *   xc-handle        calls the real libxenctrl on the stand-in's handle
+ *                    (a fault, whether sanitized or not)
+ * Built with the flags of the test programs, against the tree's libxenctrl,
+ * and run with the stand-in preloaded.  Without sanitizers every mode but
+ * xc-handle exits 0.
  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xenctrl.h>
 
 /* volatile: the compiler must not see through the mistakes */
 static char *volatile keep;
@@ -21,9 +26,9 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "";
 
     if (!strcmp(mode, "--help") || argc != 2) {
-        printf("usage: tb-fault use-after-free|leak|overflow\n"
+        printf("usage: tb-fault use-after-free|leak|overflow|xc-handle\n"
                "Makes that mistake; the sanitizers of a SANITIZE=1 build "
-               "must report it.\n");
+               "or the stand-in must report it.\n");
         return argc == 2 ? 0 : 2;
     }
     if (!strcmp(mode, "use-after-free")) {
@@ -44,6 +49,18 @@ int main(int argc, char **argv)
 
         v += 1;
         return v == 0;
+    }
+    if (!strcmp(mode, "xc-handle")) {
+        xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+
+        /* without the stand-in there is no handle, hence no proof */
+        if (!xch) {
+            perror("tb-fault: xc_interface_open");
+            return 3;
+        }
+        /* writes into the handle: must fault on the stand-in's */
+        xc_clear_last_error(xch);
+        return 0;
     }
     fprintf(stderr, "tb-fault: unknown mode %s\n", mode);
     return 2;
