@@ -12,11 +12,14 @@ tree_makefile_var() {
         head -n 1 | sed -e 's/[$](XEN_VENDORVERSION)//' -e 's/[[:space:]]*$//'
 }
 
-# tree_xen_version DIR: prints the Xen version of the tree (e.g. 4.6.0), or returns 1 when DIR is
-# not a Xen source tree.  xen/Makefile carries the version; release candidates carry only "-rc"
-# there, so the rc number is read from the qemu revision Config.mk pins, when it names one.
+# tree_xen_version DIR: prints the Xen version of the tree (e.g. 4.6.0, 4.7.0-rc3), or returns 1
+# when DIR is not a Xen source tree.  The version is the tree's own, from xen/Makefile.  A release
+# candidate's xen/Makefile may say only "-rc" (Xen's did until the release): its number is then
+# taken from the tree's directory name when that names the same version (xen-4.7.0-rc3, as the
+# release tarballs unpack), else the version stays "4.7.0-rc", its number unknown.  Never from
+# the qemu or mini-os revisions Config.mk pins: those move on their own.
 tree_xen_version() {
-    local dir=$1 mk major minor extra qemu
+    local dir=$1 mk major minor extra name
     mk=$dir/xen/Makefile
     [ -f "$mk" ] && [ -d "$dir/tools/libxl" ] || return 1
     major=$(tree_makefile_var "$mk" XEN_VERSION)
@@ -25,9 +28,13 @@ tree_xen_version() {
     case $major$minor in ''|*[!0-9]*) return 1 ;; esac
     case $extra in
         *-rc)
-            qemu=$(tree_makefile_var "$dir/Config.mk" QEMU_UPSTREAM_REVISION 2>/dev/null || true)
-            case ${qemu#qemu-xen-} in
-                "$major.$minor$extra"[0-9]*) extra=${qemu#qemu-xen-"$major.$minor"} ;;
+            name=$(basename "$(cd "$dir" && pwd)")
+            case ${name#xen-} in
+                "$major.$minor$extra"[0-9]*)
+                    case ${name#xen-"$major.$minor$extra"} in
+                        *[!0-9]*) ;;
+                        *) extra=${name#xen-"$major.$minor"} ;;
+                    esac ;;
             esac ;;
     esac
     printf '%s.%s%s\n' "$major" "$minor" "$extra"
@@ -45,7 +52,7 @@ kit_tree_id() {
     local dir=$1 gitdir=${2:-} own=0
     if [ -z "$gitdir" ]; then
         mkdir -p "$KIT_WORK/tmp"
-        gitdir=$(mktemp -d "$KIT_WORK/tmp/gitid.XXXXXX")
+        gitdir=$(mktemp -d "${KIT_TMP:-$KIT_WORK/tmp}/gitid.XXXXXX")
         own=1
     fi
     [ -f "$gitdir/HEAD" ] || GIT_DIR=$gitdir git init -q
@@ -71,7 +78,8 @@ tree_identify() {
     for id in $(kit_release_ids); do
         kit_release "$id"
         if [ "$T_id" = "$M_base_tree" ]; then
-            T_release=$M_id T_how=base
+            # The content is the base: its version is the base's, whatever xen/Makefile lacks.
+            T_release=$M_id T_how=base T_version=$M_version
             return 0
         fi
         [ "$T_version" = "$M_version" ] && [ -z "$by_version" ] && by_version=$M_id
