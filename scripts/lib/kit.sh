@@ -138,37 +138,26 @@ kit_lock() {
     export KIT_LOCKED
 }
 
-# The patches of the release's series, in order, one per line (comments and blanks dropped).
-kit_series_patches() {
-    [ -f "$R_SERIES" ] || die "$E_USAGE" "release $M_id: series file $R_SERIES does not exist"
-    sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$R_SERIES" | awk '{print $1}'
-}
+# The stack's readers: the series and the file names of its diffs (one reader, lib/series.sh),
+# and patch headers (one parser, lib/header.sh).
+# shellcheck source=scripts/lib/header.sh
+. "$KIT_ROOT/scripts/lib/header.sh"
+# shellcheck source=scripts/lib/series.sh
+. "$KIT_ROOT/scripts/lib/series.sh"
 
-# A header field of a patch (the part before the first line that is exactly ---).
-kit_patch_field() {
-    awk -v f="$2" 'BEGIN { n = length(f) + 1 }
-        /^---$/ || /^diff / || /^Index: / { exit }
-        substr($0, 1, n) == f ":" { sub(/^[^:]*:[ \t]*/, ""); print; exit }' "$1"
-}
+# kit_patch_field PATCH FIELD: kept for the verbs that still call it; header_field is the reader.
+kit_patch_field() { header_field "$@"; }
 
-# The patches of SIDE (or of the comma-separated LAYERS) in series order: "layer name" per line.
-kit_stack() {
-    local want=$1 p layer
-    while IFS= read -r p; do
-        [ -f "$R_PATCHES/$p" ] || die "$E_APPLY" "release $M_id: series lists $p, but patches/$M_id/$p does not exist"
-        layer=$(kit_patch_field "$R_PATCHES/$p" Layer)
-        case " $M_layers " in
-            *" $layer "*) ;;
-            *) die "$E_APPLY" "release $M_id: patch $p has layer '${layer:-none}', not one of: $M_layers" ;;
-        esac
-        case ",$want," in *",$layer,"*) printf '%s %s\n' "$layer" "$p" ;; esac
-    done < <(kit_series_patches)
+# The one reader of the .kit-verified marker that kit fetch leaves in WORK/rel/REL/src once the
+# unpacked base has been verified: kit_verified_tree prints the git tree id it records (nothing
+# when the base was never fetched and verified); kit_base_fetched is true when that is the base
+# the loaded release (kit_release) names.
+kit_verified_tree() {
+    local marker=$R_DIR/src/.kit-verified id=''
+    if [ -f "$marker" ]; then IFS= read -r id <"$marker" || true; fi
+    printf '%s\n' "$id"
 }
-
-# Files a patch touches, relative to the tree root (-p1).
-kit_patch_files() {
-    sed -n -e 's#^--- a/\([^[:space:]]*\).*#\1#p' -e 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$1" | sort -u
-}
+kit_base_fetched() { [ -n "$M_base_tree" ] && [ "$(kit_verified_tree)" = "$M_base_tree" ]; }
 
 kit_sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
