@@ -4,12 +4,40 @@
 # Pushing a release's stack with quilt and reporting, patch by patch, how each one applied.
 # Sourced by the verbs that apply or check a stack, after lib/kit.sh.
 
-# stack_env TREE SERIES: the quilt environment of a tree whose series file lives outside it.
+# quilt's and patch's words are read here (patching file, offset, fuzz, Hunk #N succeeded at):
+# both run under LC_ALL=C, so that a translated locale cannot make every patch read "exact".
+
+# stack_quilt TREE SERIES ARGS...: quilt on a tree whose series file lives outside it.
 stack_quilt() {
     local tree=$1 series=$2
     shift 2
-    (cd "$tree" && QUILT_PATCHES=$R_PATCHES QUILT_SERIES=$series QUILT_PC=.pc \
+    (cd "$tree" && LC_ALL=C QUILT_PATCHES=$R_PATCHES QUILT_SERIES=$series QUILT_PC=.pc \
         QUILTRC=/dev/null quilt "$@")
+}
+
+# stack_patch ARGS...: GNU patch, in the C locale.
+stack_patch() { LC_ALL=C patch "$@"; }
+
+# stack_confine TREE STACK_FILE: the files the stack's patches touch (kit_patch_files has refused
+# names that are absolute or climb with '..') must not go through a symlink in TREE: neither a
+# directory on the way nor the file itself, since patch and cp would write or read where the
+# link points.  Ends the verb (exit 2) naming the patch, the file and the link.
+stack_confine() {
+    local tree=$1 stack=$2 layer p f files part rest
+    while read -r layer p; do
+        files=$(kit_patch_files "$R_PATCHES/$p") || exit "$?"
+        while IFS= read -r f; do
+            [ -n "$f" ] || continue
+            part='' rest=$f
+            while [ -n "$rest" ]; do
+                part=$part${part:+/}${rest%%/*}
+                case $rest in */*) rest=${rest#*/} ;; *) rest='' ;; esac
+                if [ -L "$tree/$part" ]; then
+                    die "$E_USAGE" "$(kit_stack_name "$R_PATCHES/$p"): $f goes through the symlink $part in $tree: refused, nothing was read or written there"
+                fi
+            done
+        done <<<"$files"
+    done <"$stack"
 }
 
 # stack_classify OUTPUT: from the output of a successful push of one patch, prints
@@ -33,8 +61,10 @@ stack_classify() {
 
 # stack_scratch START_DIR STACK_FILE: makes a scratch dir under WORK/tmp whose tree/ holds a copy of
 # the files of START_DIR that the stack touches, and prints its path.  The caller removes it.
+# Nothing is copied before stack_confine has passed every file name of the stack.
 stack_scratch() {
     local start=$1 stack=$2 scratch layer p f
+    stack_confine "$start" "$stack"
     mkdir -p "$KIT_WORK/tmp"
     scratch=$(mktemp -d "${KIT_TMP:-$KIT_WORK/tmp}/trial.XXXXXX")
     mkdir -p "$scratch/tree"
@@ -58,7 +88,8 @@ stack_scratch() {
 # 1 otherwise (the failing patch is the last line; STACK_FAILURE holds quilt's words).
 stack_trial() {
     local start=$1 fuzz=$2 stack=$3 scratch layer p out status detail
-    scratch=$(stack_scratch "$start" "$stack")
+    # Callers test this function in an if, where set -e is off: a refusal must end the verb.
+    scratch=$(stack_scratch "$start" "$stack") || exit "$?"
     awk '{print $2}' "$stack" >"$scratch/series"
     STACK_FAILURE=''
     while read -r layer p; do
@@ -67,7 +98,7 @@ stack_trial() {
             printf '%s %s %s %s\n' "$status" "$layer" "$p" "$detail"
             continue
         fi
-        if (cd "$scratch/tree" && patch -p1 -R --dry-run -s -f -F0 <"$R_PATCHES/$p" >/dev/null 2>&1); then
+        if stack_patch -d "$scratch/tree" -p1 -R --dry-run -s -f -F0 <"$R_PATCHES/$p" >/dev/null 2>&1; then
             status=applied-already
         else
             status=reject
@@ -156,19 +187,20 @@ stack_hunk_table() {
 stack_check() {
     local start=$1 fuzz=$2 stack=$3 hunks=$4 probe=$2 scratch layer p fwd rev status detail
     [ "$probe" -ge 2 ] || probe=2
-    scratch=$(stack_scratch "$start" "$stack")
+    scratch=$(stack_scratch "$start" "$stack") || exit "$?"
     cp -a "$scratch/tree" "$scratch/peel"
     : >"$hunks"
     : >"$scratch/have"
+    tac "$stack" >"$scratch/top-down"
     while read -r layer p; do
         stack_sections "$R_PATCHES/$p" >"$scratch/sections"
-        if rev=$(patch -d "$scratch/peel" -p1 -R --dry-run --verbose -f -F0 -r - <"$R_PATCHES/$p" 2>&1); then
-            patch -d "$scratch/peel" -p1 -R -s -f -F0 --no-backup-if-mismatch -r - <"$R_PATCHES/$p" >/dev/null 2>&1 || true
+        if rev=$(stack_patch -d "$scratch/peel" -p1 -R --dry-run --verbose -f -F0 -r - <"$R_PATCHES/$p" 2>&1); then
+            stack_patch -d "$scratch/peel" -p1 -R -s -f -F0 --no-backup-if-mismatch -r - <"$R_PATCHES/$p" >/dev/null 2>&1 || true
             printf '%s\n' "$p" >>"$scratch/have"
             stack_hunk_table "$scratch/sections" <<<"$rev" |
                 awk -F '\t' -v OFS='\t' -v p="$p" '{ print p, $1, $2, "applied-already", $4, $5, 0 }' >"$scratch/have.$p"
         fi
-    done < <(tac "$stack")
+    done <"$scratch/top-down"
     while read -r layer p; do
         if grep -qxF -- "$p" "$scratch/have"; then
             cat "$scratch/have.$p" >>"$hunks"
@@ -176,9 +208,9 @@ stack_check() {
             continue
         fi
         stack_sections "$R_PATCHES/$p" >"$scratch/sections"
-        if fwd=$(patch -d "$scratch/tree" -p1 --dry-run --verbose -f -F"$probe" -r - \
+        if fwd=$(stack_patch -d "$scratch/tree" -p1 --dry-run --verbose -f -F"$probe" -r - \
                 <"$R_PATCHES/$p" 2>&1); then
-            patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
+            stack_patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
                 <"$R_PATCHES/$p" >/dev/null 2>&1 || true
             stack_hunk_table "$scratch/sections" <<<"$fwd" | sed "s#^#$p\t#" >>"$hunks"
             read -r status detail <<<"$(stack_classify "${fwd//checking file /patching file }")"
@@ -186,7 +218,7 @@ stack_check() {
             continue
         fi
         stack_hunk_table "$scratch/sections" <<<"$fwd" >"$scratch/fwd"
-        rev=$(patch -d "$scratch/tree" -p1 -R --dry-run --verbose -f -F0 -r - <"$R_PATCHES/$p" 2>&1) || true
+        rev=$(stack_patch -d "$scratch/tree" -p1 -R --dry-run --verbose -f -F0 -r - <"$R_PATCHES/$p" 2>&1) || true
         stack_hunk_table "$scratch/sections" <<<"$rev" >"$scratch/rev"
         # Per hunk: what applies forward keeps its status, what reverse-applies is already there.
         paste "$scratch/fwd" "$scratch/rev" | awk -F '\t' -v OFS='\t' -v p="$p" '
@@ -199,7 +231,7 @@ stack_check() {
             printf '%s %s %s \n' applied-already "$layer" "$p"
             continue
         fi
-        patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
+        stack_patch -d "$scratch/tree" -p1 -s -f -F"$probe" --no-backup-if-mismatch -r - \
             <"$R_PATCHES/$p" >/dev/null 2>&1 || true
         printf '%s %s %s %s\n' reject "$layer" "$p" "$detail"
     done <"$stack"
