@@ -62,6 +62,34 @@
 #define TB_FIX_TC(name, descr, reader, kind, advisory)              \
     TB_SEC_CASE_(name, descr, reader, kind, advisory, "fix-present", NULL)
 
+/*
+ * The world of most security cases: dom0 and a driver domain, each serving
+ * backends, a PV guest with its frontends, and another PV guest, the
+ * victim, whose devices dom0 serves and whose data an attack tries to pass
+ * off as the guest's.
+ */
+#define TB_GUEST    1
+#define TB_DRVDOM   2
+#define TB_VICTIM   3
+
+struct tb_world {
+    struct tb *tb;
+    uint32_t bdom;          /* serves the guest's devices: 0 or TB_DRVDOM */
+    struct tb_sim *dom0;    /* dom0's backends, the victim's among them */
+    struct tb_sim *drvdom;  /* the driver domain's backends */
+    struct tb_sim *backend; /* whichever of the two is bdom */
+    struct tb_sim *guest;   /* the guest's frontends */
+};
+
+/* Start that world: domains declared, sims running, no device yet. */
+struct tb_world tb_world_start(const atf_tc_t *tc, uint32_t bdom);
+/*
+ * The guest's attack of XSA-175: it points the backend and backend-id nodes
+ * of its frontend KIND/DEVID at the victim's device KIND/DEVID in dom0.
+ */
+void tb_point_frontend_at_victim(struct tb_world *w, const char *kind,
+                                 unsigned devid);
+
 /* A hostile move of a sim: see tb_hostile(). */
 #define TB_HOSTILE(sim, ...) tb_hostile((sim), __VA_ARGS__)
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "tb.h"
+#include "tb-sec.h"
 
 #ifndef TB_OUT
 #error TB_OUT must name the build output dir
@@ -646,6 +647,35 @@ bool tb_tree_keeps_record(void)
                     "TB_SIDE=%s: the run must say whether it tests the base "
                     "or the patched tree", v ? v : "(unset)");
     return !strcmp(v, "patched");
+}
+
+/* --- the world of the security cases (tb-sec.h) ----------------------------- */
+
+struct tb_world tb_world_start(const atf_tc_t *tc, uint32_t bdom)
+{
+    struct tb_world w;
+
+    ATF_REQUIRE_MSG(bdom == 0 || bdom == TB_DRVDOM,
+                    "the guest's devices are served by dom0 or domain %d, "
+                    "not %u", TB_DRVDOM, bdom);
+    w.tb = tb_start(tc);
+    w.bdom = bdom;
+    tb_domain_create(w.tb, TB_DRVDOM, "driverdom", TB_PV);
+    w.dom0 = tb_backend_start(w.tb, 0);
+    w.drvdom = tb_backend_start(w.tb, TB_DRVDOM);
+    w.backend = bdom == 0 ? w.dom0 : w.drvdom;
+    tb_domain_create(w.tb, TB_GUEST, "guest1", TB_PV);
+    tb_domain_create(w.tb, TB_VICTIM, "victim", TB_PV);
+    w.guest = tb_frontend_start(w.tb, TB_GUEST);
+    return w;
+}
+
+void tb_point_frontend_at_victim(struct tb_world *w, const char *kind,
+                                 unsigned devid)
+{
+    tb_hostile(w->guest, "write %s/%u/backend /local/domain/0/backend/%s/%u/%u",
+               kind, devid, kind, TB_VICTIM, devid);
+    tb_hostile(w->guest, "write %s/%u/backend-id 0", kind, devid);
 }
 
 /* --- xenstore ------------------------------------------------------------- */

@@ -16,15 +16,9 @@
 
 #include "tb-sec.h"
 
-#define GUEST   1
-#define DRVDOM  2
-#define VICTIM  3
-
-struct world {
-    struct tb *tb;
-    struct tb_sim *drvdom;
-    struct tb_sim *guest;
-};
+#define GUEST   TB_GUEST
+#define DRVDOM  TB_DRVDOM
+#define VICTIM  TB_VICTIM
 
 /* Channel 0 of domid (its console 1), a socket, served by bdom. */
 static void add_channel(struct tb *tb, uint32_t domid, uint32_t bdom,
@@ -50,17 +44,10 @@ static void add_channel(struct tb *tb, uint32_t domid, uint32_t bdom,
 }
 
 /* The guest's channel is served by bdom, the victim's by dom0. */
-static struct world setup(const atf_tc_t *tc, uint32_t bdom)
+static struct tb_world setup(const atf_tc_t *tc, uint32_t bdom)
 {
-    struct world w;
+    struct tb_world w = tb_world_start(tc, bdom);
 
-    w.tb = tb_start(tc);
-    tb_domain_create(w.tb, DRVDOM, "driverdom", TB_PV);
-    tb_backend_start(w.tb, 0);
-    w.drvdom = tb_backend_start(w.tb, DRVDOM);
-    tb_domain_create(w.tb, GUEST, "guest1", TB_PV);
-    tb_domain_create(w.tb, VICTIM, "victim", TB_PV);
-    w.guest = tb_frontend_start(w.tb, GUEST);
     add_channel(w.tb, VICTIM, 0, "org.tb.victim", "/run/tb/victim.sock");
     add_channel(w.tb, GUEST, bdom, "org.tb.guest", "/run/tb/guest.sock");
     return w;
@@ -86,7 +73,7 @@ static int destroy_domain(struct tb *tb, uint32_t domid)
  * of the channel must report both from it; on the base a name it reports
  * is still never another guest's.
  */
-static void check_list(struct world *w)
+static void check_list(struct tb_world *w)
 {
     libxl_device_channel *list;
     int n = -1, i;
@@ -109,7 +96,7 @@ static void check_list(struct world *w)
     free(list);
 }
 
-static void check_getinfo(struct world *w)
+static void check_getinfo(struct tb_world *w)
 {
     libxl_device_channel ch;
     libxl_channelinfo info;
@@ -133,23 +120,15 @@ static void check_getinfo(struct world *w)
     libxl_device_channel_dispose(&ch);
 }
 
-static void point_frontend_at_victim(struct world *w)
-{
-    TB_HOSTILE(w->guest,
-               "write console/1/backend /local/domain/0/backend/console/%u/1",
-               VICTIM);
-    TB_HOSTILE(w->guest, "write console/1/backend-id 0");
-}
-
 TB_SEC_TC(channel_list_ignores_frontend_pointer_to_other_guest,
           "libxl_device_channel_list returns the guest's own channel (name, "
           "socket path, backend domain) after the guest pointed its "
           "console's backend node at another guest's channel",
           "libxl_device_channel_list", "console", "XSA-175")
 {
-    struct world w = setup(tc, DRVDOM);
+    struct tb_world w = setup(tc, DRVDOM);
 
-    point_frontend_at_victim(&w);
+    tb_point_frontend_at_victim(&w, "console", 1);
     check_list(&w);
 }
 
@@ -158,7 +137,7 @@ TB_SEC_TC(channel_list_ignores_hostile_backend_keys,
           "path after the backend domain rewrote name and path",
           "libxl_device_channel_list", "console", "XSA-178")
 {
-    struct world w = setup(tc, DRVDOM);
+    struct tb_world w = setup(tc, DRVDOM);
 
     TB_HOSTILE(w.drvdom, "write console/%u/1/name org.tb.victim", GUEST);
     TB_HOSTILE(w.drvdom, "write console/%u/1/path /run/tb/victim.sock", GUEST);
@@ -171,7 +150,7 @@ TB_SEC_TC(channel_list_survives_deleted_backend_connection,
           "node",
           "libxl_device_channel_list", "console", "XSA-178")
 {
-    struct world w = setup(tc, DRVDOM);
+    struct tb_world w = setup(tc, DRVDOM);
 
     TB_HOSTILE(w.drvdom, "rm console/%u/1/connection", GUEST);
     check_list(&w);
@@ -182,7 +161,7 @@ TB_SEC_TC(channel_list_keeps_channel_whose_backend_dir_was_deleted,
           "after the backend domain deleted its whole backend directory",
           "libxl_device_channel_list", "console", "XSA-178")
 {
-    struct world w = setup(tc, DRVDOM);
+    struct tb_world w = setup(tc, DRVDOM);
 
     TB_HOSTILE(w.drvdom, "rm console/%u", GUEST);
     check_list(&w);
@@ -194,9 +173,9 @@ TB_SEC_TC(channel_getinfo_ignores_frontend_pointer_to_other_guest,
           "channel",
           "libxl_device_channel_getinfo", "console", "XSA-175")
 {
-    struct world w = setup(tc, DRVDOM);
+    struct tb_world w = setup(tc, DRVDOM);
 
-    point_frontend_at_victim(&w);
+    tb_point_frontend_at_victim(&w, "console", 1);
     check_getinfo(&w);
 }
 
@@ -206,7 +185,7 @@ TB_SEC_TC(channel_getinfo_ignores_hostile_backend_frontend_pointer,
           "another guest",
           "libxl_device_channel_getinfo", "console", "XSA-178")
 {
-    struct world w = setup(tc, DRVDOM);
+    struct tb_world w = setup(tc, DRVDOM);
 
     TB_HOSTILE(w.drvdom,
                "write console/%u/1/frontend /local/domain/%u/device/console/1",
@@ -221,7 +200,7 @@ TB_SEC_TC(domain_destroy_removes_channel_whose_frontend_was_deleted,
           "guest deleted the channel's frontend directory",
           "libxl__devices_destroy", "console", "XSA-175")
 {
-    struct world w = setup(tc, 0);
+    struct tb_world w = setup(tc, 0);
 
     TB_HOSTILE(w.guest, "rm console/1");
     ATF_REQUIRE_EQ(0, destroy_domain(w.tb, GUEST));
@@ -236,7 +215,7 @@ TB_TC(channel_readers_fail_cleanly_for_vanished_channel,
       "libxl_device_channel_list returns no channel and getinfo fails with "
       "a libxl error, without crashing")
 {
-    struct world w = setup(tc, DRVDOM);
+    struct tb_world w = setup(tc, DRVDOM);
     libxl_device_channel ch, *list;
     libxl_channelinfo info;
     int n = -1;

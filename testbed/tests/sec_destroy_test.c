@@ -10,15 +10,10 @@
 
 #include "tb-sec.h"
 
-#define GUEST   1
-#define DRVDOM  2
-#define VICTIM  3
+#define GUEST   TB_GUEST
+#define DRVDOM  TB_DRVDOM
+#define VICTIM  TB_VICTIM
 #define XVDA    51712
-
-struct world {
-    struct tb *tb;
-    struct tb_sim *guest;
-};
 
 static void add_disk(struct tb *tb, uint32_t domid, uint32_t bdom,
                      const char *pdev)
@@ -38,22 +33,15 @@ static void add_disk(struct tb *tb, uint32_t domid, uint32_t bdom,
 }
 
 /* A driver domain, the guest (with its frontends' sim) and the victim. */
-static struct world setup(const atf_tc_t *tc)
+static struct tb_world setup(const atf_tc_t *tc)
 {
-    struct world w;
+    struct tb_world w = tb_world_start(tc, DRVDOM);
 
-    w.tb = tb_start(tc);
-    tb_domain_create(w.tb, DRVDOM, "driverdom", TB_PV);
-    tb_backend_start(w.tb, 0);
-    tb_backend_start(w.tb, DRVDOM);
-    tb_domain_create(w.tb, GUEST, "guest1", TB_PV);
-    tb_domain_create(w.tb, VICTIM, "victim", TB_PV);
-    w.guest = tb_frontend_start(w.tb, GUEST);
     add_disk(w.tb, VICTIM, 0, "/dev/tb/victim-root");
     return w;
 }
 
-static void destroy_guest(struct world *w)
+static void destroy_guest(struct tb_world *w)
 {
     ATF_REQUIRE_EQ(0, libxl_domain_destroy(w->tb->ctx, GUEST, NULL));
     ATF_CHECK(!tb_domain_exists(w->tb, GUEST));
@@ -61,7 +49,7 @@ static void destroy_guest(struct world *w)
 }
 
 /* The victim's disk is as it was: backend, frontend, no hotplug remove. */
-static void check_victim_untouched(struct world *w)
+static void check_victim_untouched(struct tb_world *w)
 {
     TB_REQUIRE_XS(w->tb, "/dev/tb/victim-root",
                   "/local/domain/0/backend/vbd/%u/%u/params", VICTIM, XVDA);
@@ -79,7 +67,7 @@ TB_SEC_TC(domain_destroy_removes_disk_whose_frontend_was_deleted,
           "frontend directory",
           "libxl__devices_destroy", "vbd", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     add_disk(w.tb, GUEST, 0, "/dev/tb/guest1-root");
     TB_HOSTILE(w.guest, "rm vbd/%u", XVDA);
@@ -96,7 +84,7 @@ TB_SEC_TC(domain_destroy_removes_disk_whose_frontend_points_at_other_guest,
           "pointed the disk's backend node at the other guest's disk",
           "libxl__devices_destroy", "vbd", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     add_disk(w.tb, GUEST, DRVDOM, "/dev/tb/guest1-root");
     TB_HOSTILE(w.guest, "write vbd/%u/backend /local/domain/0/backend/vbd/%u/%u",
@@ -112,7 +100,7 @@ TB_SEC_TC(domain_destroy_removes_nic_whose_frontend_was_deleted,
           "domain after the guest deleted the nic's frontend directory",
           "libxl__devices_destroy", "vif", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
     libxl_device_nic n;
 
     libxl_device_nic_init(&n);
@@ -136,7 +124,7 @@ TB_SEC_TC(domain_destroy_removes_vtpm_whose_frontend_points_elsewhere,
           "domain after the guest pointed the vtpm's backend node at dom0",
           "libxl__devices_destroy", "vtpm", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
     libxl_device_vtpm v;
 
     libxl_device_vtpm_init(&v);

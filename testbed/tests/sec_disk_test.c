@@ -11,40 +11,21 @@
 
 #include "tb-sec.h"
 
-#define GUEST   1
-#define DRVDOM  2
-#define VICTIM  3
+#define GUEST   TB_GUEST
+#define DRVDOM  TB_DRVDOM
+#define VICTIM  TB_VICTIM
 #define XVDA    51712   /* (202 << 8) | (0 << 4) */
 #define XVDC    51744   /* (202 << 8) | (2 << 4) */
-
-struct world {
-    struct tb *tb;
-    uint32_t bdom;          /* the backend domain of the guest's disk */
-    struct tb_sim *backend; /* its backends, the guest's disk among them */
-    struct tb_sim *guest;   /* the guest's frontends */
-};
 
 /*
  * The guest's disk (xvda, read-only) or cdrom (xvdc) is served by bdom,
  * the driver domain or dom0; another guest, the victim, has its own xvda
  * served by dom0.
  */
-static struct world setup_on(const atf_tc_t *tc, bool cdrom, uint32_t bdom)
+static struct tb_world setup_on(const atf_tc_t *tc, bool cdrom, uint32_t bdom)
 {
-    struct world w;
-    struct tb_sim *dom0;
+    struct tb_world w = tb_world_start(tc, bdom);
     libxl_device_disk d;
-
-    w.tb = tb_start(tc);
-    w.bdom = bdom;
-    tb_domain_create(w.tb, DRVDOM, "driverdom", TB_PV);
-    dom0 = tb_backend_start(w.tb, 0);
-    w.backend = tb_backend_start(w.tb, DRVDOM);
-    if (bdom == 0)
-        w.backend = dom0;
-    tb_domain_create(w.tb, GUEST, "guest1", TB_PV);
-    tb_domain_create(w.tb, VICTIM, "victim", TB_PV);
-    w.guest = tb_frontend_start(w.tb, GUEST);
 
     libxl_device_disk_init(&d);
     d.backend_domid = 0;
@@ -78,13 +59,13 @@ static struct world setup_on(const atf_tc_t *tc, bool cdrom, uint32_t bdom)
     return w;
 }
 
-static struct world setup(const atf_tc_t *tc, bool cdrom)
+static struct tb_world setup(const atf_tc_t *tc, bool cdrom)
 {
     return setup_on(tc, cdrom, DRVDOM);
 }
 
 /* What the driver domain could rewrite in a disk's backend directory. */
-static void rewrite_backend(struct world *w, unsigned devid)
+static void rewrite_backend(struct tb_world *w, unsigned devid)
 {
     TB_HOSTILE(w->backend, "write vbd/%u/%u/params /dev/tb/victim-root",
                GUEST, devid);
@@ -122,7 +103,7 @@ static void check_cdrom(const libxl_device_disk *d, int64_t bdom)
     ATF_CHECK_EQ(1, d->removable);
 }
 
-static void check_list(struct world *w, bool cdrom)
+static void check_list(struct tb_world *w, bool cdrom)
 {
     libxl_device_disk *list;
     int n = -1, i;
@@ -144,7 +125,7 @@ static void check_list(struct world *w, bool cdrom)
  * advisory); a tree that keeps libxl's own record of the disk must report
  * the configured one from it.
  */
-static void check_vdev_lookup(struct world *w, bool cdrom)
+static void check_vdev_lookup(struct tb_world *w, bool cdrom)
 {
     libxl_device_disk d;
     int64_t bdom = -1;
@@ -161,7 +142,7 @@ static void check_vdev_lookup(struct world *w, bool cdrom)
     libxl_device_disk_dispose(&d);
 }
 
-static void check_getinfo(struct world *w, unsigned devid)
+static void check_getinfo(struct tb_world *w, unsigned devid)
 {
     libxl_device_disk d;
     libxl_diskinfo info;
@@ -194,7 +175,7 @@ TB_SEC_TC(disk_list_ignores_hostile_backend_keys,
           "backend in dom0 rewrote params, mode, type, dev and device-type",
           "libxl_device_disk_list", "vbd", "XSA-178")
 {
-    struct world w = setup_on(tc, false, 0);
+    struct tb_world w = setup_on(tc, false, 0);
 
     rewrite_backend(&w, XVDA);
     check_list(&w, false);
@@ -205,7 +186,7 @@ TB_SEC_TC(disk_list_keeps_disk_whose_backend_dir_was_deleted,
           "its backend in dom0 deleted its whole backend directory",
           "libxl_device_disk_list", "vbd", "XSA-178")
 {
-    struct world w = setup_on(tc, false, 0);
+    struct tb_world w = setup_on(tc, false, 0);
 
     TB_HOSTILE(w.backend, "rm vbd/%u", GUEST);
     check_list(&w, false);
@@ -216,7 +197,7 @@ TB_SEC_TC(cdrom_list_ignores_hostile_backend_keys,
           "backend in dom0 rewrote its backend keys",
           "libxl_device_disk_list", "cdrom", "XSA-178")
 {
-    struct world w = setup_on(tc, true, 0);
+    struct tb_world w = setup_on(tc, true, 0);
 
     rewrite_backend(&w, XVDC);
     check_list(&w, true);
@@ -227,7 +208,7 @@ TB_SEC_TC(disk_vdev_lookup_ignores_hostile_backend_keys,
           "the driver domain rewrote its backend keys",
           "libxl_vdev_to_device_disk", "vbd", "XSA-178")
 {
-    struct world w = setup(tc, false);
+    struct tb_world w = setup(tc, false);
 
     rewrite_backend(&w, XVDA);
     check_vdev_lookup(&w, false);
@@ -238,7 +219,7 @@ TB_SEC_TC(cdrom_vdev_lookup_ignores_hostile_backend_keys,
           "the driver domain rewrote its backend keys",
           "libxl_vdev_to_device_disk", "cdrom", "XSA-178")
 {
-    struct world w = setup(tc, true);
+    struct tb_world w = setup(tc, true);
 
     rewrite_backend(&w, XVDC);
     check_vdev_lookup(&w, true);
@@ -249,7 +230,7 @@ TB_SEC_TC(disk_vdev_lookup_ignores_frontend_pointer_to_other_guest,
           "guest pointed its frontend's backend node at another guest's disk",
           "libxl_vdev_to_device_disk", "vbd", "XSA-175")
 {
-    struct world w = setup(tc, false);
+    struct tb_world w = setup(tc, false);
 
     TB_HOSTILE(w.guest, "write vbd/%u/backend /local/domain/0/backend/vbd/%u/%u",
                XVDA, VICTIM, XVDA);
@@ -262,7 +243,7 @@ TB_SEC_TC(disk_getinfo_ignores_frontend_pointer_to_other_guest,
           "the guest pointed backend and backend-id at another guest's disk",
           "libxl_device_disk_getinfo", "vbd", "XSA-175")
 {
-    struct world w = setup(tc, false);
+    struct tb_world w = setup(tc, false);
 
     TB_HOSTILE(w.guest, "write vbd/%u/backend /local/domain/0/backend/vbd/%u/%u",
                XVDA, VICTIM, XVDA);
@@ -275,7 +256,7 @@ TB_SEC_TC(disk_getinfo_ignores_hostile_backend_frontend_pointer,
           "the driver domain pointed frontend and frontend-id at another guest",
           "libxl_device_disk_getinfo", "vbd", "XSA-178")
 {
-    struct world w = setup(tc, false);
+    struct tb_world w = setup(tc, false);
 
     TB_HOSTILE(w.backend, "write vbd/%u/%u/frontend /local/domain/%u/device/vbd/%u",
                GUEST, XVDA, VICTIM, XVDA);
@@ -288,7 +269,7 @@ TB_SEC_TC(cdrom_getinfo_ignores_hostile_pointers,
           "after the guest and the driver domain both redirected them",
           "libxl_device_disk_getinfo", "cdrom", "XSA-175")
 {
-    struct world w = setup(tc, true);
+    struct tb_world w = setup(tc, true);
 
     TB_HOSTILE(w.guest, "write vbd/%u/backend /local/domain/0/backend/vbd/%u/%u",
                XVDC, VICTIM, XVDA);
@@ -329,7 +310,7 @@ static libxl_event *next_event(struct tb *tb, int timeout_ms)
 }
 
 /* The guest asks to eject its cdrom; returns the event libxl raised. */
-static libxl_event *eject(struct world *w)
+static libxl_event *eject(struct tb_world *w)
 {
     libxl_evgen_disk_eject *evg = NULL;
     libxl_event *ev;
@@ -363,7 +344,7 @@ TB_SEC_TC(cdrom_eject_event_ignores_frontend_pointer_to_other_guest,
           "guest's disk",
           "disk_eject_xswatch_callback", "cdrom", "XSA-175")
 {
-    struct world w = setup(tc, true);
+    struct tb_world w = setup(tc, true);
     libxl_event *ev;
 
     TB_HOSTILE(w.guest, "write vbd/%u/backend /local/domain/0/backend/vbd/%u/%u",
@@ -378,7 +359,7 @@ TB_SEC_TC(cdrom_eject_event_survives_deleted_frontend_backend_node,
           "deleted its frontend's backend node",
           "disk_eject_xswatch_callback", "cdrom", "XSA-175")
 {
-    struct world w = setup(tc, true);
+    struct tb_world w = setup(tc, true);
     libxl_event *ev;
 
     TB_HOSTILE(w.guest, "rm vbd/%u/backend", XVDC);
@@ -392,7 +373,7 @@ TB_SEC_TC(cdrom_eject_event_ignores_hostile_backend_dev,
           "domain rewrote dev in its backend directory",
           "disk_eject_xswatch_callback", "cdrom", "XSA-178")
 {
-    struct world w = setup(tc, true);
+    struct tb_world w = setup(tc, true);
     libxl_event *ev;
 
     TB_HOSTILE(w.backend, "write vbd/%u/%u/dev xvda", GUEST, XVDC);

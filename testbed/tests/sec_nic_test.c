@@ -10,19 +10,12 @@
 
 #include "tb-sec.h"
 
-#define GUEST   1
-#define DRVDOM  2
-#define VICTIM  3
+#define GUEST   TB_GUEST
+#define DRVDOM  TB_DRVDOM
+#define VICTIM  TB_VICTIM
 
 static const libxl_mac guest_mac = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x01 };
 static const libxl_mac victim_mac = { 0x00, 0x16, 0x3e, 0x66, 0x66, 0x03 };
-
-struct world {
-    struct tb *tb;
-    uint32_t bdom;          /* the backend domain of the guest's nics */
-    struct tb_sim *backend; /* its backends, the guest's nics among them */
-    struct tb_sim *guest;
-};
 
 static void nic_config(libxl_device_nic *n, uint32_t bdom, const libxl_mac mac,
                        const char *bridge, const char *ip)
@@ -39,22 +32,10 @@ static void nic_config(libxl_device_nic *n, uint32_t bdom, const libxl_mac mac,
 
 /* The guest's nic 0 is served by bdom, the driver domain or dom0; the
  * victim's by dom0. */
-static struct world setup_on(const atf_tc_t *tc, uint32_t bdom)
+static struct tb_world setup_on(const atf_tc_t *tc, uint32_t bdom)
 {
-    struct world w;
-    struct tb_sim *dom0;
+    struct tb_world w = tb_world_start(tc, bdom);
     libxl_device_nic n;
-
-    w.tb = tb_start(tc);
-    w.bdom = bdom;
-    tb_domain_create(w.tb, DRVDOM, "driverdom", TB_PV);
-    dom0 = tb_backend_start(w.tb, 0);
-    w.backend = tb_backend_start(w.tb, DRVDOM);
-    if (bdom == 0)
-        w.backend = dom0;
-    tb_domain_create(w.tb, GUEST, "guest1", TB_PV);
-    tb_domain_create(w.tb, VICTIM, "victim", TB_PV);
-    w.guest = tb_frontend_start(w.tb, GUEST);
 
     nic_config(&n, 0, victim_mac, "xenbr-victim", "192.0.2.99");
     ATF_REQUIRE_EQ(0, libxl_device_nic_add(w.tb->ctx, VICTIM, &n, NULL));
@@ -65,12 +46,12 @@ static struct world setup_on(const atf_tc_t *tc, uint32_t bdom)
     return w;
 }
 
-static struct world setup(const atf_tc_t *tc)
+static struct tb_world setup(const atf_tc_t *tc)
 {
     return setup_on(tc, DRVDOM);
 }
 
-static void rewrite_backend(struct world *w)
+static void rewrite_backend(struct tb_world *w)
 {
     TB_HOSTILE(w->backend, "write vif/%u/0/mac 00:16:3e:66:66:03", GUEST);
     TB_HOSTILE(w->backend, "write vif/%u/0/bridge xenbr-victim", GUEST);
@@ -91,7 +72,7 @@ static void check_nic(const libxl_device_nic *n)
     ATF_CHECK_EQ(LIBXL_NIC_TYPE_VIF, n->nictype);
 }
 
-static void check_list(struct world *w)
+static void check_list(struct tb_world *w)
 {
     libxl_device_nic *list;
     int n = -1, i;
@@ -111,7 +92,7 @@ static void check_list(struct world *w)
  * the advisory); a tree that keeps libxl's own record of the nic must
  * report the configured one from it.
  */
-static void check_devid_lookup(struct world *w)
+static void check_devid_lookup(struct tb_world *w)
 {
     libxl_device_nic n;
     bool record = tb_tree_keeps_record();
@@ -124,7 +105,7 @@ static void check_devid_lookup(struct world *w)
     libxl_device_nic_dispose(&n);
 }
 
-static void check_getinfo(struct world *w)
+static void check_getinfo(struct tb_world *w)
 {
     libxl_device_nic n;
     libxl_nicinfo info;
@@ -145,13 +126,6 @@ static void check_getinfo(struct world *w)
     libxl_device_nic_dispose(&n);
 }
 
-static void point_frontend_at_victim(struct world *w)
-{
-    TB_HOSTILE(w->guest, "write vif/0/backend /local/domain/0/backend/vif/%u/0",
-               VICTIM);
-    TB_HOSTILE(w->guest, "write vif/0/backend-id 0");
-}
-
 /*
  * The base's nic list walks only dom0's backend directory, so it never
  * lists a nic a driver domain serves, attacked or not: the list tests
@@ -164,7 +138,7 @@ TB_SEC_TC(nic_list_ignores_hostile_backend_keys,
           "backend in dom0 rewrote mac, bridge, ip, script, handle and type",
           "libxl_device_nic_list", "vif", "XSA-178")
 {
-    struct world w = setup_on(tc, 0);
+    struct tb_world w = setup_on(tc, 0);
 
     rewrite_backend(&w);
     check_list(&w);
@@ -175,7 +149,7 @@ TB_SEC_TC(nic_list_keeps_nic_whose_backend_dir_was_deleted,
           "backend in dom0 deleted its whole backend directory",
           "libxl_device_nic_list", "vif", "XSA-178")
 {
-    struct world w = setup_on(tc, 0);
+    struct tb_world w = setup_on(tc, 0);
 
     TB_HOSTILE(w.backend, "rm vif/%u", GUEST);
     check_list(&w);
@@ -186,7 +160,7 @@ TB_SEC_TC(nic_devid_lookup_ignores_hostile_backend_keys,
           "driver domain rewrote its backend keys",
           "libxl_devid_to_device_nic", "vif", "XSA-178")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     rewrite_backend(&w);
     check_devid_lookup(&w);
@@ -197,9 +171,9 @@ TB_SEC_TC(nic_devid_lookup_ignores_frontend_pointer_to_other_guest,
           "guest pointed its frontend's backend node at another guest's nic",
           "libxl_devid_to_device_nic", "vif", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
-    point_frontend_at_victim(&w);
+    tb_point_frontend_at_victim(&w, "vif", 0);
     check_devid_lookup(&w);
 }
 
@@ -208,9 +182,9 @@ TB_SEC_TC(nic_getinfo_ignores_frontend_pointer_to_other_guest,
           "guest pointed backend and backend-id at another guest's nic",
           "libxl_device_nic_getinfo", "vif", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
-    point_frontend_at_victim(&w);
+    tb_point_frontend_at_victim(&w, "vif", 0);
     check_getinfo(&w);
 }
 
@@ -219,7 +193,7 @@ TB_SEC_TC(nic_getinfo_ignores_hostile_backend_frontend_pointer,
           "the driver domain pointed frontend and frontend-id at another guest",
           "libxl_device_nic_getinfo", "vif", "XSA-178")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     TB_HOSTILE(w.backend, "write vif/%u/0/frontend /local/domain/%u/device/vif/0",
                GUEST, VICTIM);
@@ -232,7 +206,7 @@ TB_SEC_TC(nic_add_allocates_fresh_devid_after_guest_deleted_frontend,
           "configuration, after the guest deleted the frontend of nic 0",
           "libxl__device_nextid", "vif", "XSA-175")
 {
-    struct world w = setup_on(tc, 0);
+    struct tb_world w = setup_on(tc, 0);
     libxl_device_nic n;
     libxl_device_nic *list;
     int count = -1, i;

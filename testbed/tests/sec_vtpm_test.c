@@ -9,17 +9,11 @@
 
 #include "tb-sec.h"
 
-#define GUEST   1
-#define DRVDOM  2   /* the guest's vTPM domain */
-#define VICTIM  3   /* another guest, its vtpm served by dom0 */
+#define GUEST   TB_GUEST
+#define DRVDOM  TB_DRVDOM   /* the guest's vTPM domain */
+#define VICTIM  TB_VICTIM   /* another guest, its vtpm served by dom0 */
 #define GUEST_UUID  "2b9b4d53-17c9-4b8e-9a53-6d0c0a1e5f01"
 #define VICTIM_UUID "7c1f0e2a-66a6-4c3b-8d5e-0f3a9b2c4d03"
-
-struct world {
-    struct tb *tb;
-    struct tb_sim *drvdom;
-    struct tb_sim *guest;
-};
 
 static void add_vtpm(struct tb *tb, uint32_t domid, uint32_t bdom,
                      const char *uuid)
@@ -34,17 +28,9 @@ static void add_vtpm(struct tb *tb, uint32_t domid, uint32_t bdom,
     libxl_device_vtpm_dispose(&v);
 }
 
-static struct world setup(const atf_tc_t *tc)
+static struct tb_world setup(const atf_tc_t *tc)
 {
-    struct world w;
-
-    w.tb = tb_start(tc);
-    tb_domain_create(w.tb, DRVDOM, "vtpmdom", TB_PV);
-    tb_backend_start(w.tb, 0);
-    w.drvdom = tb_backend_start(w.tb, DRVDOM);
-    tb_domain_create(w.tb, GUEST, "guest1", TB_PV);
-    tb_domain_create(w.tb, VICTIM, "victim", TB_PV);
-    w.guest = tb_frontend_start(w.tb, GUEST);
+    struct tb_world w = tb_world_start(tc, DRVDOM);
 
     add_vtpm(w.tb, VICTIM, 0, VICTIM_UUID);
     add_vtpm(w.tb, GUEST, DRVDOM, GUEST_UUID);
@@ -68,7 +54,7 @@ static void check_vtpm(const libxl_device_vtpm *v)
     check_uuid(&v->uuid, GUEST_UUID);
 }
 
-static void check_list(struct world *w)
+static void check_list(struct tb_world *w)
 {
     libxl_device_vtpm *list;
     int n = -1, i;
@@ -82,7 +68,7 @@ static void check_list(struct world *w)
     free(list);
 }
 
-static void check_getinfo(struct world *w)
+static void check_getinfo(struct tb_world *w)
 {
     libxl_device_vtpm v;
     libxl_vtpminfo info;
@@ -104,21 +90,14 @@ static void check_getinfo(struct world *w)
     libxl_device_vtpm_dispose(&v);
 }
 
-static void point_frontend_at_victim(struct world *w)
-{
-    TB_HOSTILE(w->guest, "write vtpm/0/backend /local/domain/0/backend/vtpm/%u/0",
-               VICTIM);
-    TB_HOSTILE(w->guest, "write vtpm/0/backend-id 0");
-}
-
 TB_SEC_TC(vtpm_list_ignores_frontend_pointer_to_other_guest,
           "libxl_device_vtpm_list returns the guest's own vtpm after the "
           "guest pointed backend and backend-id at another guest's vtpm",
           "libxl_device_vtpm_list", "vtpm", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
-    point_frontend_at_victim(&w);
+    tb_point_frontend_at_victim(&w, "vtpm", 0);
     check_list(&w);
 }
 
@@ -127,7 +106,7 @@ TB_SEC_TC(vtpm_list_survives_deleted_frontend_backend_id,
           "guest deleted the backend-id node of its frontend",
           "libxl_device_vtpm_list", "vtpm", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     TB_HOSTILE(w.guest, "rm vtpm/0/backend-id");
     check_list(&w);
@@ -138,7 +117,7 @@ TB_SEC_TC(vtpm_list_keeps_vtpm_whose_frontend_dir_was_deleted,
           "the guest deleted its frontend directory",
           "libxl_device_vtpm_list", "vtpm", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     TB_HOSTILE(w.guest, "rm vtpm/0");
     check_list(&w);
@@ -150,11 +129,11 @@ TB_SEC_TC(vtpm_uuid_lookup_never_returns_other_guests_vtpm,
           "pointed its frontend at the other guest's vtpm",
           "libxl_device_vtpm_list", "vtpm", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
     libxl_device_vtpm v;
     libxl_uuid u;
 
-    point_frontend_at_victim(&w);
+    tb_point_frontend_at_victim(&w, "vtpm", 0);
     libxl_device_vtpm_init(&v);
     ATF_REQUIRE_EQ(0, libxl_uuid_from_string(&u, VICTIM_UUID));
     ATF_CHECK(libxl_uuid_to_device_vtpm(w.tb->ctx, GUEST, &u, &v) != 0);
@@ -172,7 +151,7 @@ TB_SEC_TC(vtpm_list_ignores_hostile_backend_uuid,
           "vTPM domain rewrote uuid in its backend directory",
           "libxl_device_vtpm_list", "vtpm", "XSA-178")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     TB_HOSTILE(w.drvdom, "write vtpm/%u/0/uuid %s", GUEST, VICTIM_UUID);
     check_list(&w);
@@ -183,7 +162,7 @@ TB_SEC_TC(vtpm_list_keeps_vtpm_whose_backend_dir_was_deleted,
           "the vTPM domain deleted its whole backend directory",
           "libxl_device_vtpm_list", "vtpm", "XSA-178")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     TB_HOSTILE(w.drvdom, "rm vtpm/%u", GUEST);
     check_list(&w);
@@ -195,9 +174,9 @@ TB_SEC_TC(vtpm_getinfo_ignores_frontend_pointer_to_other_guest,
           "guest's vtpm",
           "libxl_device_vtpm_getinfo", "vtpm", "XSA-175")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
-    point_frontend_at_victim(&w);
+    tb_point_frontend_at_victim(&w, "vtpm", 0);
     check_getinfo(&w);
 }
 
@@ -207,7 +186,7 @@ TB_SEC_TC(vtpm_getinfo_ignores_hostile_backend_keys,
           "frontend-id and uuid",
           "libxl_device_vtpm_getinfo", "vtpm", "XSA-178")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
 
     TB_HOSTILE(w.drvdom, "write vtpm/%u/0/frontend /local/domain/%u/device/vtpm/0",
                GUEST, VICTIM);
@@ -221,7 +200,7 @@ TB_TC(vtpm_getinfo_fails_cleanly_without_uuid,
       "crash, when the vtpm's uuid is in neither libxl's record nor the "
       "backend")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
     libxl_device_vtpm v;
     libxl_vtpminfo info;
     char p[128];
@@ -245,7 +224,7 @@ TB_TC(vtpm_readers_fail_cleanly_for_vanished_vtpm,
       "libxl_device_vtpm_list returns no vtpm and getinfo and the devid "
       "lookup fail with a libxl error, without crashing")
 {
-    struct world w = setup(tc);
+    struct tb_world w = setup(tc);
     libxl_device_vtpm v, *list;
     libxl_vtpminfo info;
     int n = -1;
