@@ -4,11 +4,17 @@
  *   use-after-free   reads freed heap memory (AddressSanitizer)
  *   leak             drops the only pointer to a heap block (LeakSanitizer)
  *   overflow         overflows a signed int (UndefinedBehaviorSanitizer)
+ *   xs-read-leak     drops an xs_read reply on a handle with a watch, as a
+ *                    libxl reader would on libxl's handle (LeakSanitizer,
+ *                    past lsan.supp)
+ *   xs-read-leak-4.3 the same from a function named as 4.3's nic reader,
+ *                    whose known leak lsan.supp suppresses
  *   xc-handle        calls the real libxenctrl on the stand-in's handle
  *                    (a fault, whether sanitized or not)
- * Built with the flags of the test programs, against the tree's libxenctrl,
- * and run with the stand-in preloaded.  Without sanitizers every mode but
- * xc-handle exits 0.
+ * Built with the flags of the test programs, against the tree's libxenstore
+ * and libxenctrl, and run with the stand-in preloaded; the xs-* modes need
+ * a sandbox's xenstored (XENSTORED_RUNDIR).  Without sanitizers every mode
+ * but xc-handle exits 0.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -16,17 +22,74 @@
 #include <string.h>
 
 #include <xenctrl.h>
+#include <xenstore.h>
 
 /* volatile: the compiler must not see through the mistakes */
 static char *volatile keep;
 static volatile int big = INT_MAX;
+
+/* The reader: reads a node and drops the reply, as 4.3's nic reader does. */
+__attribute__((noinline))
+static void tb_fault_xs_reader(struct xs_handle *h, const char *path)
+{
+    unsigned int len;
+
+    keep = xs_read(h, XBT_NULL, path, &len);
+    keep = NULL;
+}
+
+/*
+ * Named after the libxl function whose leak lsan.supp suppresses: this
+ * leak must be suppressed as that one is, through the same path.
+ */
+void libxl__device_nic_from_xs_be(struct xs_handle *h, const char *path);
+__attribute__((noinline))
+void libxl__device_nic_from_xs_be(struct xs_handle *h, const char *path)
+{
+    tb_fault_xs_reader(h, path);
+}
+
+/* Overwrite the dead stack below main, where a stale copy could hide a leak. */
+__attribute__((noinline))
+static void tb_fault_scrub(void)
+{
+    volatile char junk[16384];
+    size_t i;
+
+    for (i = 0; i < sizeof(junk); i++)
+        junk[i] = 0;
+}
+
+/*
+ * libxl's handle: a watch starts libxenstore's reader thread, which then
+ * allocates every reply.
+ */
+static int xs_leak(int as_libxl43)
+{
+    const char *path = "/tb-fault";
+    struct xs_handle *h = xs_open(0);
+
+    if (!h || !xs_write(h, XBT_NULL, path, "x", 1) ||
+        !xs_watch(h, path, "tb-fault")) {
+        perror("tb-fault: xenstore");
+        return 3;
+    }
+    if (as_libxl43)
+        libxl__device_nic_from_xs_be(h, path);
+    else
+        tb_fault_xs_reader(h, path);
+    xs_close(h);
+    tb_fault_scrub();
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
 
     if (!strcmp(mode, "--help") || argc != 2) {
-        printf("usage: tb-fault use-after-free|leak|overflow|xc-handle\n"
+        printf("usage: tb-fault use-after-free|leak|overflow|xs-read-leak|"
+               "xs-read-leak-4.3|xc-handle\n"
                "Makes that mistake; the sanitizers of a SANITIZE=1 build "
                "or the stand-in must report it.\n");
         return argc == 2 ? 0 : 2;
@@ -50,6 +113,10 @@ int main(int argc, char **argv)
         v += 1;
         return v == 0;
     }
+    if (!strcmp(mode, "xs-read-leak"))
+        return xs_leak(0);
+    if (!strcmp(mode, "xs-read-leak-4.3"))
+        return xs_leak(1);
     if (!strcmp(mode, "xc-handle")) {
         xc_interface *xch = xc_interface_open(NULL, NULL, 0);
 
