@@ -5,11 +5,13 @@ set -eu
 
 usage() {
     cat <<'USAGE'
-usage: readers-table.sh [--kit DIR] [--doc] REL=TESTBED_OUT [REL=TESTBED_OUT...]
+usage: readers-table.sh [--doc] REL=TESTBED_OUT [REL=TESTBED_OUT...]
 
 Prints, as markdown, one table per release: every libxl reader that a
 security test of the testbed pins, the device kind and advisory, the
-fix-layer patches of the release that change it, and the tests.
+fix-layer patches of the release that change it (each fix patch names the
+functions it changes in its Readers header field), and the tests.  The
+matrix file is KIT_MATRIX (default: the kit's matrix.yaml).
 
 The facts come from the test programs themselves: each security case
 declares X-reader, X-kind and X-advisory in its head (testbed/lib/tb-sec.h),
@@ -17,7 +19,6 @@ and `PROGRAM -l` lists them.  TESTBED_OUT is the OUT dir of
 `make -C testbed TREE=... OUT=...` for release REL's patched tree, so a
 release only shows the tests that exist for its device kinds and API.
 
-  --kit DIR   the kit's top dir, for patches/REL (default: this script's kit)
   --doc       the whole of docs/readers.md: its header, then the tables
   --help      this text
 
@@ -27,12 +28,14 @@ USAGE
 }
 
 kit=$(cd "$(dirname "$0")/../.." && pwd)
+kit_verb=readers-table.sh
+# shellcheck source=scripts/lib/kit.sh
+. "$kit/scripts/lib/kit.sh"
 specs=()
 doc=0
 while [ $# -gt 0 ]; do
     case $1 in
         -h|--help) usage; exit 0 ;;
-        --kit) kit=${2:?--kit needs a dir}; shift 2 ;;
         --doc) doc=1; shift ;;
         *=*) specs+=("$1"); shift ;;
         *) echo "readers-table.sh: bad argument: $1" >&2; usage >&2; exit 2 ;;
@@ -60,17 +63,18 @@ cases() {
     done
 }
 
-# patches REL READER: the fix-layer patches of REL whose text names READER
-patches_of() {
-    local rel=$1 reader=$2 p list=''
-    while IFS= read -r p; do
-        [ -f "$kit/patches/$rel/$p" ] || continue
-        grep -q '^Layer: fix' "$kit/patches/$rel/$p" || continue
-        grep -qF -- "$reader" "$kit/patches/$rel/$p" || continue
-        list="$list${list:+ }${p%%-*}"
-    done <"$kit/series/$rel"
+# patches REL READER: the fix-layer patches of REL whose Readers header field names READER, read
+# through the kit's one series reader and header parser (lib/kit.sh).
+patches_of() (
+    local rel=$1 reader=$2 layer p list=''
+    kit_release "$rel"
+    while read -r layer p; do
+        case ", $(header_field "$R_PATCHES/$p" Readers), " in
+            *", $reader, "*) list="$list${list:+ }${p%%-*}" ;;
+        esac
+    done < <(kit_stack fix)
     printf '%s\n' "${list:-none}"
-}
+)
 
 if [ "$doc" = 1 ]; then
     cat <<'EOT'
@@ -79,9 +83,10 @@ if [ "$doc" = 1 ]; then
 Generated, not written by hand: every row comes from the `X-reader`, `X-kind` and
 `X-advisory` metadata of the security test cases (testbed/lib/tb-sec.h), listed by the
 test programs built for each release's patched tree; the patches column lists the
-fix-layer patches of the release whose text names the reader.  `kit matrix` writes this
-file as WORK/reports/readers.md from the testbeds it built, and `make check` fails when
-this copy differs from it; to update it after a full matrix run:
+fix-layer patches of the release whose `Readers` header field names the reader.
+`kit matrix` writes this file as WORK/reports/readers.md from the testbeds it built,
+and `make check` fails when this copy differs from it; to update it after a full
+matrix run:
 
     cp work/reports/readers.md docs/readers.md
 
