@@ -57,7 +57,7 @@ report_evidence_json() {
     local kit_commit dirty=false run patches results='[]' verified_tree
     kit_commit=$(git -C "$KIT_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
     [ -z "$(git -C "$KIT_ROOT" status --porcelain 2>/dev/null)" ] || dirty=true
-    verified_tree=$(cat "$R_DIR/src/.kit-verified" 2>/dev/null || true)
+    verified_tree=$(kit_verified_tree)
     patches=$(while read -r layer p; do
             printf '%s\t%s\t%s\n' "$p" "$layer" "$(kit_sha256 "$R_PATCHES/$p")"
         done < <(kit_stack "${M_layers// /,}") |
