@@ -63,6 +63,7 @@ report_evidence_json() {
         done < <(kit_stack "${M_layers// /,}") |
         jq -R -s '[split("\n")[] | select(length > 0) | split("\t") | {name: .[0], layer: .[1], sha256: .[2]}]')
     for run in $REPORT_RUNS; do
+        [ -f "$3/$run.db" ] || continue
         results=$(jq --arg run "$run" --arg file "$run.db" --arg sha "$(kit_sha256 "$3/$run.db")" \
             --argjson tests "$(wc -l <"$R_DIR/results/$run.tsv")" \
             --arg rerun "scripts/kit test $M_id --$run" \
