@@ -90,7 +90,7 @@ bad_input_run() {
     export R M T W S KIT_WORK
     mkdir -p "$R/home/me/src" "$W" "$S" "$top/out"
     (cd "$R" && copy_stack) || atf_fail "fixture: copy_stack"
-    unpack 4.6.1 "$R/home/me/src"
+    unpack 4.6.1 "$R/home/me/src" || atf_fail "fixture: cannot unpack xen-4.6.1 from $(shared_trees)"
     printf '%s: a file outside the tree and the work dir\n' "$BAD_INPUT_MARKER" >"$S/hostname"
     # The matrix reader is built and the work dir made before the snapshot; temporary files of
     # the tools (patch, quilt, mktemp) go to a TMPDIR outside what is compared.
