@@ -10,12 +10,12 @@ KIT_WORK=$PWD/work
 export PATH KIT_WORK
 shared_trees() { printf '%s\n' "${KIT_SOURCES:-$(kit_root)/../shared/trees}"; }
 
-# A private copy of the kit's stack metadata (matrix.yaml, series/, patches/) that a test may
+# A private copy of the kit's stack metadata (matrix.yaml, series/, patches/, upstream/) that a test may
 # change; kit commands take it with --matrix "$PWD/stack/matrix.yaml".
 copy_stack() {
     mkdir -p stack
     cp "$(kit_root)/matrix.yaml" stack/
-    cp -R "$(kit_root)/series" "$(kit_root)/patches" stack/
+    cp -R "$(kit_root)/series" "$(kit_root)/patches" "$(kit_root)/upstream" stack/
 }
 
 # A manifest of a tree (path, type, mode, content hash) to prove that it did not change.
