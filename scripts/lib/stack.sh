@@ -11,6 +11,10 @@
 stack_quilt() {
     local tree=$1 series=$2
     shift 2
+    # quilt prefers the patches dir it recorded at the first push to QUILT_PATCHES: without this,
+    # a work dir first applied from one stack (--matrix) would push the next stack's patches
+    # from the first one's dir.
+    if [ -d "$tree/.pc" ]; then printf '%s\n' "$R_PATCHES" >"$tree/.pc/.quilt_patches"; fi
     (cd "$tree" && LC_ALL=C QUILT_PATCHES=$R_PATCHES QUILT_SERIES=$series QUILT_PC=.pc \
         QUILTRC=/dev/null quilt "$@")
 }
