@@ -25,6 +25,7 @@ golden sums, so any later change of a generator's output shows.
 """
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -48,29 +49,28 @@ def repo_root():
     fail("no matrix.yaml above %s" % HERE)
 
 
+def matrix(root):
+    """The releases of matrix.yaml and their stacks, as the kit reads them (kit list --json)."""
+    work = os.environ.get("KIT_WORK") or os.path.join(os.getcwd(), "work")
+    out = subprocess.run([os.path.join(root, "scripts", "kit"), "--work", work,
+                          "list", "--json"], capture_output=True, text=True)
+    if out.returncode != 0:
+        fail("kit list --json: %s" % out.stderr.strip())
+    return {r["id"]: r for r in json.loads(out.stdout)}
+
+
 def base_file(root, rel):
-    """The base tarball's file name of release REL, from matrix.yaml."""
-    text = open(os.path.join(root, "matrix.yaml")).read()
-    m = re.search(r'^\s*-\s*id:\s*"?%s"?\s*$(.*?)^\s*file:\s*(\S+)'
-                  % re.escape(rel), text, re.M | re.S)
-    if not m:
-        fail("release %s has no base file in matrix.yaml" % rel)
-    return m.group(2)
+    """The base tarball's file name of release REL."""
+    r = matrix(root).get(rel)
+    if r is None:
+        fail("release %s is not in matrix.yaml" % rel)
+    return r["base"]["file"]
 
 
 def series_patches(root, rel, layer):
     """The patches of one layer of REL's stack, in series order."""
-    out = []
-    series = os.path.join(root, "series", rel)
-    for line in open(series):
-        name = line.split("#")[0].strip()
-        if not name:
-            continue
-        path = os.path.join(root, "patches", rel, name.split()[0])
-        head = open(path).read().split("\n---\n")[0]
-        if re.search(r"^Layer:\s*%s\s*$" % layer, head, re.M):
-            out.append(path)
-    return out
+    return [os.path.join(root, "patches", rel, p["patch"])
+            for p in matrix(root)[rel]["stack"] if p["layer"] == layer]
 
 
 # What the generators read, relative to the top of a tree.
