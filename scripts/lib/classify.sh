@@ -63,6 +63,10 @@ classify_runs() {
                         control[t] "): " c ": " reason[t, "control"])
             }
             if (b == "passed") return verdict("unproven", "base", "passes on the base: the attack did nothing")
+            # ATF recorded the case failed, then the process died at exit (a leak report): the
+            # failed checks are the result.
+            if (b == "broken" && reason[t, "base"] ~ /^Failed test case should have reported failure but received signal/)
+                b = "failed"
             if (attacked[t, "base"] != "yes")
                 return verdict("unproven", "base", "fails on the base before its attack ran: " b ": " reason[t, "base"])
             if (b == "broken" && crash[t, "base"] != "libxl")
