@@ -9,8 +9,8 @@ usage() {
 usage: coverage-table.sh [--doc FILE] COVERAGE.JSON...
 
 Prints, in markdown, one row per patch of each run (hunks, noticed, inert, unnoticed,
-build-fails, the cases that noticed its hunks, seconds) and a total row per run with the time
-per hunk.  With --doc FILE, replaces the lines between "<!-- coverage-table -->" and
+build-fails, what its hunks taken out together showed, how many cases noticed its hunks,
+seconds) and a total row per run.  With --doc FILE, replaces the lines between "<!-- coverage-table -->" and
 "<!-- /coverage-table -->" in FILE instead.
 EOT
 }
@@ -28,14 +28,15 @@ done
 [ "${#files[@]}" -gt 0 ] || { usage >&2; exit 2; }
 
 table() {
-    echo '| release | patch | hunks | noticed | inert | unnoticed | build-fails | noticed by (cases) | s |'
-    echo '|---|---|---|---|---|---|---|---|---|'
+    echo '| release | patch | hunks | noticed | inert | unnoticed | build-fails | taken out together | cases noticing | s |'
+    echo '|---|---|---|---|---|---|---|---|---|---|'
     jq -r '
         def n(s): map(select(.status == s)) | length;
         . as $run
-        | (.hunks | group_by(.patch)[]
-            | "| \($run.release) | \(.[0].patch | sub("\\.patch$"; "")) | \(length) | \(n("noticed")) | \(n("inert")) | \(n("unnoticed")) | \(n("build-fails")) | \([.[].noticed_by[]] | unique | length) | \(map(.seconds) | add) |"),
-          "| \($run.release) | **all \(.counts.hunks) hunks of this run** (\(.programs | length) programs) | \(.counts.hunks) | \(.counts.noticed) | \(.counts.inert) | \(.counts.unnoticed) | \(.counts["build-fails"]) | | \(.seconds) (\(if .counts.hunks > 0 then (.hunks | map(.seconds) | add / length | floor) else 0 end) per hunk) |"
+        | (.hunks | group_by(.patch)[] | .[0].patch as $p
+            | ([($run.groups // [])[] | select(.patch == $p)]) as $g
+            | "| \($run.release) | \($p | sub("\\.patch$"; "")) | \(length) | \(n("noticed")) | \(n("inert")) | \(n("unnoticed")) | \(n("build-fails")) | \(if ($g | length) == 0 then "" else ([$g[] | "\(.hunks | map(tostring) | join("+")): \(.status)"] | join(", ")) end) | \([.[].noticed_by[], $g[].noticed_by[]] | unique | length) | \(map(.seconds) | add + ([$g[].seconds] | add // 0)) |"),
+          "| \($run.release) | **this run** (\(.programs | length) programs, \(.scope)) | \(.counts.hunks) | \(.counts.noticed) | \(.counts.inert) | \(.counts.unnoticed) | \(.counts["build-fails"]) | \(($run.groups // []) | length) group(s) | | \(.seconds) |"
         ' "${files[@]}"
 }
 
