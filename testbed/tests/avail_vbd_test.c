@@ -7,6 +7,8 @@
  * only dom0's backend directory, so with a driver domain it would fail
  * without any deletion.  Disks have no nextid: the vdev is the devid.
  */
+/* Releases where this table was verified against fix patch 0242. */
+#define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 406)
 #include "avail.h"
 
 #define XVDA    51712   /* (202 << 8) | (0 << 4) */
@@ -199,10 +201,9 @@ static void check_retrieve(struct avail *a)
  * hurts (measured with kit verify on 4.6; the other releases share the code
  * of these readers).
  *
- * Open defect (AVAIL_DEFECT): remove after the backend deleted its
- * directory or its state node.  libxl__initiate_device_remove writes
- * online=0 into the deleted directory and waits for a state node that no
- * longer exists: remove fails (ERROR_INVAL) on the patched tree too.
+ * Remove after the backend deleted its directory or its state node hurts
+ * every base (libxl__initiate_device_remove waits for a state node that no
+ * longer exists and fails with ERROR_INVAL); fix patch 0242.
  */
 #define ROWS(X)                                                                \
     X(vbd, list, "libxl_device_disk_list", frontend_dir, FRONTEND_DIR, AVAIL_BASE_NONE) \
@@ -218,9 +219,9 @@ static void check_retrieve(struct avail *a)
     X(vbd, vdev_lookup, "libxl_vdev_to_device_disk", frontend_node, FRONTEND_NODE, AVAIL_BASE_ALL) \
     X(vbd, vdev_lookup, "libxl_vdev_to_device_disk", backend_node, BACKEND_NODE, AVAIL_BASE_ALL) \
     X(vbd, remove, "libxl_device_disk_remove", frontend_dir, FRONTEND_DIR, AVAIL_BASE_NONE) \
-    X(vbd, remove, "libxl_device_disk_remove", backend_dir, BACKEND_DIR, AVAIL_DEFECT) \
+    X(vbd, remove, "libxl_device_disk_remove", backend_dir, BACKEND_DIR, AVAIL_0242(AVAIL_BASE_ALL)) \
     X(vbd, remove, "libxl_device_disk_remove", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
-    X(vbd, remove, "libxl_device_disk_remove", backend_node, BACKEND_NODE, AVAIL_DEFECT) \
+    X(vbd, remove, "libxl_device_disk_remove", backend_node, BACKEND_NODE, AVAIL_0242(AVAIL_BASE_ALL)) \
     X(vbd, destroy, "libxl__devices_destroy", frontend_dir, FRONTEND_DIR, AVAIL_BASE_ALL) \
     X(vbd, destroy, "libxl__devices_destroy", backend_dir, BACKEND_DIR, AVAIL_BASE_NONE) \
     X(vbd, destroy, "libxl__devices_destroy", frontend_node, FRONTEND_NODE, AVAIL_BASE_ALL) \

@@ -4,6 +4,10 @@
  * libxl still lists, describes, finds, numbers, removes and destroys every
  * vtpm the guest was given, as it was configured.
  */
+/* Releases where this table was verified against fix patch 0242. */
+#define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 403 || \
+                             TB_XEN_VERSION / 100 == 406 || \
+                             TB_XEN_VERSION / 100 == 407)
 #include "avail.h"
 
 /* Device i's uuid: 2b9b4d53-17c9-4b8e-9a53-6d0c0a1e5fNN. */
@@ -209,12 +213,12 @@ static void check_retrieve(struct avail *a)
  * pins, the deletion, and the releases whose unpatched base the deletion
  * hurts (measured with kit verify).
  *
- * Open defect (AVAIL_DEFECT): remove and destroy after the vTPM domain
- * deleted the backend directory or its state node.  libxl__initiate_device_
- * remove writes online=0 into the deleted directory (bringing it back) and
- * waits for a state node that no longer exists: remove fails with
- * ERROR_INVAL, destroy leaves the resurrected backend directory behind.
- * Patched 4.6 measured; the device-remove path is not yet in the stack.
+ * Remove after the vTPM domain deleted the backend directory or its state
+ * node hurts every base: libxl__initiate_device_remove waits for a state
+ * node that no longer exists and fails with ERROR_INVAL.  Destroy hurts the
+ * bases from 4.6 (measured on 4.3 and 4.6), whose libxl__device_destroy
+ * leaves a driver domain's backend directory to it: the directory (brought
+ * back by the write of online=0) is left behind.  Fix patch 0242.
  */
 #define ROWS(X)                                                                \
     X(vtpm, list, "libxl_device_vtpm_list", frontend_dir, FRONTEND_DIR, AVAIL_BASE_ALL) \
@@ -238,13 +242,13 @@ static void check_retrieve(struct avail *a)
     X(vtpm, nextid, "libxl__device_nextid", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
     X(vtpm, nextid, "libxl__device_nextid", backend_node, BACKEND_NODE, AVAIL_BASE_NONE) \
     X(vtpm, remove, "libxl_device_vtpm_remove", frontend_dir, FRONTEND_DIR, AVAIL_BASE_NONE) \
-    X(vtpm, remove, "libxl_device_vtpm_remove", backend_dir, BACKEND_DIR, AVAIL_DEFECT) \
+    X(vtpm, remove, "libxl_device_vtpm_remove", backend_dir, BACKEND_DIR, AVAIL_0242(AVAIL_BASE_ALL)) \
     X(vtpm, remove, "libxl_device_vtpm_remove", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
-    X(vtpm, remove, "libxl_device_vtpm_remove", backend_node, BACKEND_NODE, AVAIL_DEFECT) \
+    X(vtpm, remove, "libxl_device_vtpm_remove", backend_node, BACKEND_NODE, AVAIL_0242(AVAIL_BASE_ALL)) \
     X(vtpm, destroy, "libxl__devices_destroy", frontend_dir, FRONTEND_DIR, AVAIL_BASE_ALL) \
-    X(vtpm, destroy, "libxl__devices_destroy", backend_dir, BACKEND_DIR, AVAIL_DEFECT) \
+    X(vtpm, destroy, "libxl__devices_destroy", backend_dir, BACKEND_DIR, AVAIL_0242(AVAIL_BASE_FROM_46)) \
     X(vtpm, destroy, "libxl__devices_destroy", frontend_node, FRONTEND_NODE, AVAIL_BASE_ALL) \
-    X(vtpm, destroy, "libxl__devices_destroy", backend_node, BACKEND_NODE, AVAIL_DEFECT) \
+    X(vtpm, destroy, "libxl__devices_destroy", backend_node, BACKEND_NODE, AVAIL_0242(AVAIL_BASE_FROM_46)) \
     ROWS_RETRIEVE(X)
 
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
