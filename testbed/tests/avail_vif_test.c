@@ -8,7 +8,8 @@
  * would fail without any deletion.
  */
 /* Releases where this table was verified against fix patch 0242. */
-#define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 406)
+#define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 406 || \
+                             TB_XEN_VERSION / 100 == 407)
 #include "avail.h"
 
 static unsigned vif_devid(int i)

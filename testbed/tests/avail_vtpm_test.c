@@ -6,6 +6,7 @@
  */
 /* Releases where this table was verified against fix patch 0242. */
 #define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 403 || \
+                             TB_XEN_VERSION / 100 == 405 || \
                              TB_XEN_VERSION / 100 == 406 || \
                              TB_XEN_VERSION / 100 == 407)
 #include "avail.h"
