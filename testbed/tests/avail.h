@@ -53,6 +53,8 @@ struct avail_kind {
     unsigned (*devid)(int i);
 };
 
+#define AVAIL_WAIT_MS 3000          /* see avail_wait_gone */
+
 struct avail {
     struct tb *tb;
     const struct avail_kind *k;
@@ -60,6 +62,7 @@ struct avail {
     struct tb_sim *guest;       /* the guest's frontends */
     int n;                      /* devices the guest was given */
     char *gone[AVAIL_MAX];      /* the node device i lost, or NULL */
+    int wait_ms;                /* what is left of the case's wait for backends */
 };
 
 /* A string a reader returned, for a check that must not crash on NULL. */
@@ -140,6 +143,7 @@ static void avail_setup(const atf_tc_t *tc, struct avail *a,
     int i;
 
     memset(a, 0, sizeof(*a));
+    a->wait_ms = AVAIL_WAIT_MS;
     a->k = k;
     a->tb = tb_start(tc);
     tb_domain_create(a->tb, DRVDOM, "driverdom", TB_PV);
@@ -180,12 +184,27 @@ static void avail_free(struct avail *a)
         free(a->gone[i]);
 }
 
+/*
+ * A backend directory goes when its domain, told by libxl, removes it, in
+ * its own time: a driver domain may still be at it when libxl returns.  A
+ * case waits for that at most AVAIL_WAIT_MS in all, so a directory that is
+ * never removed costs the case that much once, not once per device.
+ */
+static void avail_wait_gone(struct avail *a, const char *path)
+{
+    while (a->wait_ms > 0 && tb_xs_exists(a->tb, "%s", path)) {
+        usleep(10000);
+        a->wait_ms -= 10;
+    }
+}
+
 /* Device i's directories and libxl's record of it are gone. */
 static void avail_check_gone(struct avail *a, int i)
 {
     char p[256];
 
     avail_be_path(a, i, p, sizeof(p));
+    avail_wait_gone(a, p);
     ATF_CHECK_MSG(!tb_xs_exists(a->tb, "%s", p), "%s is left (device %d "
                   "lost %s)", p, i, AVAIL_WHO(a, i));
     avail_fe_path(a, i, p, sizeof(p));
