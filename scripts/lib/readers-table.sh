@@ -9,7 +9,7 @@ usage: readers-table.sh [--doc] REL=TESTBED_OUT [REL=TESTBED_OUT...]
 
 Prints, as markdown, one table per release: every libxl reader that a
 security test of the testbed pins, the device kind and advisory, the
-fix-layer patches of the release that change it (each fix patch names the
+prereq and fix patches of the release that change it (each names the
 functions it changes in its Readers header field), and the tests.  The
 matrix file is KIT_MATRIX (default: the kit's matrix.yaml).
 
@@ -63,7 +63,7 @@ cases() {
     done
 }
 
-# patches REL READER: the fix-layer patches of REL whose Readers header field names READER, read
+# patches REL READER: the prereq and fix patches of REL whose Readers header field names READER, read
 # through the kit's one series reader and header parser (lib/kit.sh).
 patches_of() (
     local rel=$1 reader=$2 layer p list=''
@@ -72,7 +72,7 @@ patches_of() (
         case ", $(header_field "$R_PATCHES/$p" Readers), " in
             *", $reader, "*) list="$list${list:+ }${p%%-*}" ;;
         esac
-    done < <(kit_stack fix)
+    done < <(kit_stack prereq,fix)
     printf '%s\n' "${list:-none}"
 )
 
@@ -83,7 +83,7 @@ if [ "$doc" = 1 ]; then
 Generated, not written by hand: every row comes from the `X-reader`, `X-kind` and
 `X-advisory` metadata of the security test cases (testbed/lib/tb-sec.h), listed by the
 test programs built for each release's patched tree; the patches column lists the
-fix-layer patches of the release whose `Readers` header field names the reader.
+prereq and fix patches of the release whose `Readers` header field names the reader.
 `kit matrix` writes this file as WORK/reports/readers.md from the testbeds it built,
 and `make check` fails when this copy differs from it; to update it after a full
 matrix run:
