@@ -678,6 +678,28 @@ void tb_point_frontend_at_victim(struct tb_world *w, const char *kind,
     tb_hostile(w->guest, "write %s/%u/backend-id 0", kind, devid);
 }
 
+void tb_sys_put(struct tb *tb, const char *rel, const char *content)
+{
+    char path[PATH_MAX], *p;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
+    for (p = strchr(path + strlen(tb->dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        ATF_REQUIRE_MSG(mkdir(path, 0755) == 0 || errno == EEXIST,
+                        "mkdir %s: %s", path, strerror(errno));
+        *p = '/';
+    }
+    if (!content) {
+        ATF_REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST);
+        return;
+    }
+    f = fopen(path, "w");
+    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
+    fputs(content, f);
+    ATF_REQUIRE_EQ(0, fclose(f));
+}
+
 /* --- xenstore ------------------------------------------------------------- */
 
 static char *tb_vread(struct tb *tb, const char *fmt, va_list ap)

@@ -130,6 +130,13 @@ bool tb_attacks_on(void);
  */
 bool tb_tree_keeps_record(void);
 
+/*
+ * Write CONTENT to REL under the sandbox's stand-in of /sys/bus/usb (where
+ * the hypervisor stand-in redirects libxl), making the directories on the
+ * way; CONTENT NULL makes REL a directory.
+ */
+void tb_sys_put(struct tb *tb, const char *rel, const char *content);
+
 /* --- xenstore ----------------------------------------------------------- */
 
 /* Read a node (malloc'd, caller frees) or NULL. */

@@ -24,28 +24,6 @@
 #define BUSID   "1-1"
 #define INTF    "1-1:1.0"
 
-static void sys_put(struct tb *tb, const char *rel, const char *content)
-{
-    char path[PATH_MAX], *p;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
-    for (p = strchr(path + strlen(tb->dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        ATF_REQUIRE_MSG(mkdir(path, 0755) == 0 || errno == EEXIST,
-                        "mkdir %s: %s", path, strerror(errno));
-        *p = '/';
-    }
-    if (!content) {
-        ATF_REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST);
-        return;
-    }
-    f = fopen(path, "w");
-    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
-    fputs(content, f);
-    ATF_REQUIRE_EQ(0, fclose(f));
-}
-
 /* A dom0 controller with 4 ports and a mass storage device at bus 1, addr 4. */
 static struct tb *setup(const atf_tc_t *tc)
 {
@@ -54,12 +32,12 @@ static struct tb *setup(const atf_tc_t *tc)
 
     tb_backend_start(tb, 0);
     tb_domain_create(tb, GUEST, "guest1", TB_PV);
-    sys_put(tb, "devices/" BUSID "/busnum", "1\n");
-    sys_put(tb, "devices/" BUSID "/devnum", "4\n");
-    sys_put(tb, "devices/" BUSID "/bDeviceClass", "00\n");
-    sys_put(tb, "devices/" INTF, NULL);
-    sys_put(tb, "drivers/usbback/bind", "");
-    sys_put(tb, "drivers/usbback/unbind", "");
+    tb_sys_put(tb, "devices/" BUSID "/busnum", "1\n");
+    tb_sys_put(tb, "devices/" BUSID "/devnum", "4\n");
+    tb_sys_put(tb, "devices/" BUSID "/bDeviceClass", "00\n");
+    tb_sys_put(tb, "devices/" INTF, NULL);
+    tb_sys_put(tb, "drivers/usbback/bind", "");
+    tb_sys_put(tb, "drivers/usbback/unbind", "");
 
     libxl_device_usbctrl_init(&c);
     c.type = LIBXL_USBCTRL_TYPE_PV;

@@ -26,42 +26,20 @@ struct world {
     struct tb_sim *guest;
 };
 
-static void sys_put(struct tb *tb, const char *rel, const char *content)
-{
-    char path[PATH_MAX], *p;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
-    for (p = strchr(path + strlen(tb->dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        ATF_REQUIRE_MSG(mkdir(path, 0755) == 0 || errno == EEXIST,
-                        "mkdir %s: %s", path, strerror(errno));
-        *p = '/';
-    }
-    if (!content) {
-        ATF_REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST);
-        return;
-    }
-    f = fopen(path, "w");
-    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
-    fputs(content, f);
-    ATF_REQUIRE_EQ(0, fclose(f));
-}
-
 /* Host USB device busid at bus 1, address addr, with one interface. */
 static void host_device(struct tb *tb, const char *busid, int addr)
 {
     char rel[128], val[16];
 
     snprintf(rel, sizeof(rel), "devices/%s/busnum", busid);
-    sys_put(tb, rel, "1\n");
+    tb_sys_put(tb, rel, "1\n");
     snprintf(rel, sizeof(rel), "devices/%s/devnum", busid);
     snprintf(val, sizeof(val), "%d\n", addr);
-    sys_put(tb, rel, val);
+    tb_sys_put(tb, rel, val);
     snprintf(rel, sizeof(rel), "devices/%s/bDeviceClass", busid);
-    sys_put(tb, rel, "00\n");
+    tb_sys_put(tb, rel, "00\n");
     snprintf(rel, sizeof(rel), "devices/%s:1.0", busid);
-    sys_put(tb, rel, NULL);
+    tb_sys_put(tb, rel, NULL);
 }
 
 static void add_ctrl(struct tb *tb, int devid, int version, int ports)
@@ -109,8 +87,8 @@ static struct world setup(const atf_tc_t *tc)
     w.guest = tb_frontend_start(w.tb, GUEST);
     host_device(w.tb, "1-1", 4);
     host_device(w.tb, "1-2", 5);
-    sys_put(w.tb, "drivers/usbback/bind", "");
-    sys_put(w.tb, "drivers/usbback/unbind", "");
+    tb_sys_put(w.tb, "drivers/usbback/bind", "");
+    tb_sys_put(w.tb, "drivers/usbback/unbind", "");
     add_ctrl(w.tb, 0, 2, 4);
     add_ctrl(w.tb, 1, 1, 8);
     ATF_REQUIRE_EQ(0, add_usbdev(w.tb, 2, 4));

@@ -980,28 +980,6 @@ TB_TC(retrieve_configuration_omits_old_devices,
 #ifdef LIBXL_HAVE_PVUSB
 #define BUSID   "1-1"
 
-static void sys_put(struct tb *tb, const char *rel, const char *content)
-{
-    char path[PATH_MAX], *p;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
-    for (p = strchr(path + strlen(tb->dir) + 1, '/'); p;
-         p = strchr(p + 1, '/')) {
-        *p = '\0';
-        ATF_REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST);
-        *p = '/';
-    }
-    if (!content) {
-        ATF_REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST);
-        return;
-    }
-    f = fopen(path, "w");
-    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
-    fputs(content, f);
-    ATF_REQUIRE_EQ(0, fclose(f));
-}
-
 static int add_ctrl(struct world *w, int devid)
 {
     libxl_device_usbctrl c;
@@ -1035,12 +1013,12 @@ static struct world setup_vusb(const atf_tc_t *tc)
     struct world w = setup(tc, TB_PV);
     libxl_device_usbdev u;
 
-    sys_put(w.tb, "devices/" BUSID "/busnum", "1\n");
-    sys_put(w.tb, "devices/" BUSID "/devnum", "4\n");
-    sys_put(w.tb, "devices/" BUSID "/bDeviceClass", "00\n");
-    sys_put(w.tb, "devices/" BUSID ":1.0", NULL);
-    sys_put(w.tb, "drivers/usbback/bind", "");
-    sys_put(w.tb, "drivers/usbback/unbind", "");
+    tb_sys_put(w.tb, "devices/" BUSID "/busnum", "1\n");
+    tb_sys_put(w.tb, "devices/" BUSID "/devnum", "4\n");
+    tb_sys_put(w.tb, "devices/" BUSID "/bDeviceClass", "00\n");
+    tb_sys_put(w.tb, "devices/" BUSID ":1.0", NULL);
+    tb_sys_put(w.tb, "drivers/usbback/bind", "");
+    tb_sys_put(w.tb, "drivers/usbback/unbind", "");
     add_ctrl(&w, 0);
     usbdev_config(&u, 0, 2);
     ATF_REQUIRE_EQ(0, libxl_device_usbdev_add(w.tb->ctx, GUEST, &u, NULL));
@@ -1162,10 +1140,10 @@ TB_TC(vusb_usbdev_add_to_old_controller_fails_cleanly,
     libxl_device_usbdev u;
     int rc;
 
-    sys_put(w.tb, "devices/1-2/busnum", "1\n");
-    sys_put(w.tb, "devices/1-2/devnum", "5\n");
-    sys_put(w.tb, "devices/1-2/bDeviceClass", "00\n");
-    sys_put(w.tb, "devices/1-2:1.0", NULL);
+    tb_sys_put(w.tb, "devices/1-2/busnum", "1\n");
+    tb_sys_put(w.tb, "devices/1-2/devnum", "5\n");
+    tb_sys_put(w.tb, "devices/1-2/bDeviceClass", "00\n");
+    tb_sys_put(w.tb, "devices/1-2:1.0", NULL);
     usbdev_config(&u, 0, 3);
     u.u.hostdev.hostaddr = 5;
     rc = libxl_device_usbdev_add(w.tb->ctx, GUEST, &u, NULL);

@@ -37,37 +37,15 @@ static struct tb *setup(const atf_tc_t *tc, uint32_t bdom)
     return tb;
 }
 
-static void sys_put(struct tb *tb, const char *rel, const char *content)
-{
-    char path[PATH_MAX], *p;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
-    for (p = strchr(path + strlen(tb->dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        ATF_REQUIRE_MSG(mkdir(path, 0755) == 0 || errno == EEXIST,
-                        "mkdir %s: %s", path, strerror(errno));
-        *p = '/';
-    }
-    if (!content) {
-        ATF_REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST);
-        return;
-    }
-    f = fopen(path, "w");
-    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
-    fputs(content, f);
-    ATF_REQUIRE_EQ(0, fclose(f));
-}
-
 /* A mass storage device on bus 1, address 4, with usbback loaded. */
 static void usb_device(struct tb *tb)
 {
-    sys_put(tb, "devices/" BUSID "/busnum", "1\n");
-    sys_put(tb, "devices/" BUSID "/devnum", "4\n");
-    sys_put(tb, "devices/" BUSID "/bDeviceClass", "00\n");
-    sys_put(tb, "devices/" INTF, NULL);
-    sys_put(tb, "drivers/usbback/bind", "");
-    sys_put(tb, "drivers/usbback/unbind", "");
+    tb_sys_put(tb, "devices/" BUSID "/busnum", "1\n");
+    tb_sys_put(tb, "devices/" BUSID "/devnum", "4\n");
+    tb_sys_put(tb, "devices/" BUSID "/bDeviceClass", "00\n");
+    tb_sys_put(tb, "devices/" INTF, NULL);
+    tb_sys_put(tb, "drivers/usbback/bind", "");
+    tb_sys_put(tb, "drivers/usbback/unbind", "");
 }
 
 static char *sys_get(struct tb *tb, const char *rel)
