@@ -34,14 +34,26 @@ report_line() {
     jq -r --arg rel "$1" '"\($rel): \(.["attack-defeated"]) attacks defeated, \(.["fix-present"]) fix-present, \(.functional) functional, \(.unproven) unproven"' <<<"$2"
 }
 
+# report_kit_json: the kit that made a report, {"commit", "dirty", "matrix_sha256"}: its git
+# revision, whether its checkout had changes, and the sha256 of the matrix file it read.  kit merge
+# refuses to combine reports whose kit or matrix differ.
+report_kit_json() {
+    local commit dirty=false
+    commit=$(git -C "$KIT_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+    [ -z "$(git -C "$KIT_ROOT" status --porcelain 2>/dev/null)" ] || dirty=true
+    jq -n --arg commit "$commit" --argjson dirty "$dirty" --arg matrix "$(kit_sha256 "$KIT_MATRIX")" \
+        '{commit: $commit, dirty: $dirty, matrix_sha256: $matrix}'
+}
+
 # report_release_json VERDICT SECONDS VERDICT_TSV RUNS_JSON: the release summary.
 report_release_json() {
     jq -n --arg release "$M_id" --arg version "$M_version" --arg base_tag "$M_base_tag" \
         --arg verdict "$1" --argjson seconds "$2" --argjson patches "$(report_layer_counts)" \
-        --argjson classes "$(report_counts "$3")" --argjson runs "$4" \
+        --argjson classes "$(report_counts "$3")" --argjson runs "$4" --argjson kit "$(report_kit_json)" \
         --arg line "$(report_line "$M_id" "$(report_counts "$3")")" '
         {release: $release, version: $version, base_tag: $base_tag, verdict: $verdict,
-         seconds: $seconds, patches: $patches, tests_run: $runs, classes: $classes, line: $line}'
+         seconds: $seconds, patches: $patches, tests_run: $runs, classes: $classes, line: $line,
+         kit: $kit}'
 }
 
 # The first line a tool prints of its version.
@@ -54,9 +66,7 @@ tool_version() {
 # report_evidence_json VERDICT VERDICT_TSV REPORTS_DIR: what was tested, with what, and what came
 # out, so that a third party can check and re-run it.
 report_evidence_json() {
-    local kit_commit dirty=false run patches results='[]' verified_tree
-    kit_commit=$(git -C "$KIT_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-    [ -z "$(git -C "$KIT_ROOT" status --porcelain 2>/dev/null)" ] || dirty=true
+    local run patches results='[]' verified_tree
     verified_tree=$(kit_verified_tree)
     patches=$(while read -r layer p; do
             printf '%s\t%s\t%s\n' "$p" "$layer" "$(kit_sha256 "$R_PATCHES/$p")"
@@ -69,7 +79,7 @@ report_evidence_json() {
             --arg rerun "scripts/kit test $M_id --$run" \
             '. + [{run: $run, file: $file, sha256: $sha, tests: $tests, rerun: $rerun}]' <<<"$results")
     done
-    jq -n --arg commit "$kit_commit" --argjson dirty "$dirty" --arg release "$M_id" \
+    jq -n --argjson kit "$(report_kit_json)" --arg release "$M_id" \
         --arg file "$M_base_file" --arg sha256 "$M_base_sha256" --arg tag "$M_base_tag" \
         --arg bcommit "$M_base_commit" --arg tree "$M_base_tree" --arg vtree "$verified_tree" \
         --argjson patches "$patches" --argjson results "$results" --arg verdict "$1" \
@@ -78,7 +88,7 @@ report_evidence_json() {
         --arg libc "$(tool_version ldd --version)" --arg make "$(tool_version make --version)" \
         --arg python3 "$(tool_version python3 --version)" --arg quilt "$(tool_version quilt --version)" \
         --arg kyua "$(tool_version kyua about version)" --arg ccache "$(tool_version ccache --version)" '
-        {kit: {commit: $commit, dirty: $dirty}, release: $release,
+        {kit: $kit, release: $release,
          base: {file: $file, sha256: $sha256, tag: $tag, commit: $bcommit, git_tree_id: $tree,
                 verified_tree_id: $vtree},
          patches: $patches,
