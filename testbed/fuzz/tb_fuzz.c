@@ -1,0 +1,1368 @@
+/*
+ * tb_fuzz: a guest and a driver domain that attack at random, against
+ * libxl's readers of device configuration (issue 14, scripts/kit-fuzz).
+ *
+ * One ATF-C case, "fuzz", run directly by kit fuzz (not by kyua), with
+ * its parameters as config variables:
+ *   -v seed=N -v seconds=S -v iterations=N -v findings=DIR -v summary=FILE
+ *   -v replay=FILE        re-run a saved finding instead of fuzzing
+ *
+ * The world is tb_world_start's: guest 1 with disks, a cdrom, nics and a
+ * vtpm served by dom0 and by driver domain 2, and the victim guest 3 with
+ * its own devices in dom0.  Once the devices are up every sim is made
+ * passive (only the fuzzer moves), the directories the attackers own and
+ * libxl's /libxl are snapshotted, and libxl's context is freed, so that
+ * this process has no thread when it forks.
+ *
+ * Each step: 1 to 4 hostile moves by the guest (its frontend dirs), the
+ * driver domain or dom0's backend (the guest's backend dirs), then one
+ * libxl reader, run in a forked child with its own libxl context so that a
+ * crash or sanitizer report is caught and the fuzzing goes on.  An episode
+ * is a few steps from the snapshot; the snapshot is put back after it.
+ *
+ * Oracle, after every reader:
+ *   crash     the child died (signal, ASan/UBSan abort, hang > 5 s)
+ *   leak      a value libxl returned carries a canary: every hostile
+ *             string contains CANARY, hostile numbers are 7xxxx, hostile
+ *             macs 00:16:3e:7a:7b:xx, hostile uuids c0ffee00-..., the
+ *             victim's strings contain VICTIM, and a returned path that
+ *             an attacker wrote (another guest's or dom0's dirs) counts;
+ *             runtime fields (state, event channel, ring refs) are the
+ *             guest's by design and are not checked
+ *   record    /libxl differs from the snapshot: a reader wrote libxl's
+ *             own record (the fuzzer runs no libxl operation that may)
+ *   escape    the stand-in logged a write outside the run dir
+ * A finding is keyed by reader and kind; the first of each key is
+ * minimized (every op that is not needed to reproduce it is dropped, one
+ * at a time, until none can be: a 1-minimal op log) and saved as
+ * DIR/finding-N.txt, which -v replay= re-runs.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tb-sec.h"
+
+#define GUEST   TB_GUEST
+#define DRVDOM  TB_DRVDOM
+#define VICTIM  TB_VICTIM
+#define CANARY  "QZX"
+#define XVDA    51712
+#define XVDB    51728
+#define XVDC    51744
+#define GUEST_UUID  "2b9b4d53-17c9-4b8e-9a53-6d0c0a1e5f01"
+#define VICTIM_UUID "7c1f0e2a-66a6-4c3b-8d5e-0f3a9b2c4d03"
+#define HUGE_LEN 3000
+
+static const libxl_mac guest_mac0 = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x00 };
+static const libxl_mac guest_mac1 = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x01 };
+static const libxl_mac victim_mac = { 0x00, 0x16, 0x3e, 0x66, 0x66, 0x03 };
+
+/* --- the readers ---------------------------------------------------------- */
+
+enum reader {
+    R_DISK_LIST, R_DISK_GETINFO, R_VDEV_TO_DISK,
+    R_NIC_LIST, R_NIC_GETINFO, R_DEVID_TO_NIC,
+    R_VTPM_LIST, R_VTPM_GETINFO, R_DEVID_TO_VTPM, R_UUID_TO_VTPM,
+#ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
+    R_RETRIEVE_CONFIG,
+#endif
+    R_COUNT
+};
+
+static const char *const reader_name[] = {
+    "libxl_device_disk_list", "libxl_device_disk_getinfo",
+    "libxl_vdev_to_device_disk",
+    "libxl_device_nic_list", "libxl_device_nic_getinfo",
+    "libxl_devid_to_device_nic",
+    "libxl_device_vtpm_list", "libxl_device_vtpm_getinfo",
+    "libxl_devid_to_device_vtpm", "libxl_uuid_to_device_vtpm",
+#ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
+    "libxl_retrieve_domain_configuration",
+#endif
+};
+
+/* --- the op log ----------------------------------------------------------- */
+
+/*
+ * w SIM REL HEXVALUE   a hostile write (value hex-encoded: any bytes)
+ * r SIM REL            a hostile deletion
+ * c READER ARG         a libxl reader (ARG: vdev or devid, "-" for none)
+ * SIM: g the guest's frontends, d the driver domain's backends, 0 dom0's.
+ */
+struct op {
+    char verb, sim;
+    char rel[128];
+    char *val;          /* w: the value (NUL-free) */
+    int reader;         /* c */
+    char arg[16];       /* c */
+};
+
+#define MAX_OPS 256
+static struct op ep_ops[MAX_OPS];
+static int ep_n;
+
+struct fuzz {
+    struct tb_world w;
+    struct tb_sim *sim_g, *sim_d, *sim_0;
+    const char *findings;
+    const char *side;
+    char release[16];
+    uint64_t seed;
+    unsigned long steps, mutations, nfindings, occurrences;
+    char keys[64][160];     /* reader and kind of each finding saved */
+    int nkeys;
+};
+
+static struct fuzz F;
+
+/* Values written this episode: a path libxl returns must not be one. */
+static char *hostile_paths[MAX_OPS];
+static int n_hostile_paths;
+
+/* --- prng: xorshift64*, the seed is the whole of a run's randomness ------ */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 2685821657736338717ULL;
+}
+
+static unsigned rndn(unsigned n)
+{
+    return (unsigned)(rnd() % n);
+}
+
+/* --- xenstore snapshots --------------------------------------------------- */
+
+struct node {
+    char *path, *val;
+    unsigned vlen, nperms;
+    struct xs_permissions *perms;
+};
+
+struct snap {
+    struct node *n;
+    int len, cap;
+};
+
+static void snap_walk(struct xs_handle *xs, struct snap *s, const char *path)
+{
+    unsigned int vlen, np, i;
+    char *v = xs_read(xs, XBT_NULL, path, &vlen);
+    char **ents;
+    struct node *nd;
+
+    if (!v)
+        return;
+    if (s->len == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 256;
+        s->n = realloc(s->n, s->cap * sizeof(*s->n));
+        ATF_REQUIRE(s->n);
+    }
+    nd = &s->n[s->len++];
+    nd->path = strdup(path);
+    nd->val = v;
+    nd->vlen = vlen;
+    nd->perms = xs_get_permissions(xs, XBT_NULL, path, &nd->nperms);
+    ents = xs_directory(xs, XBT_NULL, path, &np);
+    for (i = 0; ents && i < np; i++) {
+        char child[1024];
+
+        snprintf(child, sizeof(child), "%s/%s", path, ents[i]);
+        snap_walk(xs, s, child);
+    }
+    free(ents);
+}
+
+/* What the attackers may change, and libxl's record. */
+static const char *const snap_roots[] = {
+    "/local/domain/1/device", "/local/domain/2/backend",
+    "/local/domain/0/backend", "/libxl", NULL
+};
+static struct snap world_snap;
+
+static double now_s(void);
+static double t_restore, t_child, t_record, t_mut;
+
+static void restore_node(struct xs_handle *xs, const struct node *nd)
+{
+    ATF_REQUIRE_MSG(xs_write(xs, XBT_NULL, nd->path, nd->val, nd->vlen),
+                    "restore %s: %s", nd->path, strerror(errno));
+    if (nd->perms)
+        ATF_REQUIRE(xs_set_permissions(xs, XBT_NULL, nd->path, nd->perms,
+                                       nd->nperms));
+}
+
+/* Put path and everything under it back as the snapshot has it. */
+static void restore_subtree(struct xs_handle *xs, const char *path)
+{
+    size_t len = strlen(path);
+    int i;
+
+    xs_rm(xs, XBT_NULL, path);
+    for (i = 0; i < world_snap.len; i++) {
+        const char *p = world_snap.n[i].path;
+
+        if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/'))
+            restore_node(xs, &world_snap.n[i]);
+    }
+}
+
+/*
+ * The paths the hostile moves of this episode touched; a full restore when
+ * something else (libxl itself) may have written.
+ */
+static char *touched[MAX_OPS + 1];
+static int n_touched;
+static bool dirty_all = true;
+
+static void world_restore(void)
+{
+    struct xs_handle *xs = F.w.tb->xs;
+    int i;
+    double t = now_s();
+
+    if (dirty_all) {
+        for (i = 0; snap_roots[i]; i++)
+            xs_rm(xs, XBT_NULL, snap_roots[i]);
+        for (i = 0; i < world_snap.len; i++)
+            restore_node(xs, &world_snap.n[i]);
+    } else {
+        for (i = n_touched - 1; i >= 0; i--)
+            restore_subtree(xs, touched[i]);
+    }
+    for (i = 0; i < n_touched; i++)
+        free(touched[i]);
+    n_touched = 0;
+    dirty_all = false;
+    t_restore += now_s() - t;
+}
+
+/* --- the world ------------------------------------------------------------ */
+
+static void add_disk(struct tb *tb, uint32_t domid, uint32_t bdom,
+                     const char *vdev, const char *pdev, bool cdrom)
+{
+    libxl_device_disk d;
+
+    libxl_device_disk_init(&d);
+    d.backend_domid = bdom;
+    d.pdev_path = strdup(pdev);
+    d.vdev = strdup(vdev);
+    d.backend = LIBXL_DISK_BACKEND_PHY;
+    d.format = LIBXL_DISK_FORMAT_RAW;
+    d.readwrite = !cdrom;
+    d.is_cdrom = cdrom;
+    d.removable = cdrom;
+    if (bdom == 0)
+        d.script = strdup(tb_hotplug_script());
+    ATF_REQUIRE_EQ(0, libxl_device_disk_add(tb->ctx, domid, &d, NULL));
+    libxl_device_disk_dispose(&d);
+}
+
+static void add_nic(struct tb *tb, uint32_t domid, uint32_t bdom, int devid,
+                    const libxl_mac mac, const char *bridge)
+{
+    libxl_device_nic n;
+
+    libxl_device_nic_init(&n);
+    n.backend_domid = bdom;
+    n.devid = devid;
+    memcpy(n.mac, mac, sizeof(libxl_mac));
+    n.bridge = strdup(bridge);
+    n.script = strdup(tb_hotplug_script());
+    n.nictype = LIBXL_NIC_TYPE_VIF;
+    ATF_REQUIRE_EQ(0, libxl_device_nic_add(tb->ctx, domid, &n, NULL));
+    libxl_device_nic_dispose(&n);
+}
+
+static void add_vtpm(struct tb *tb, uint32_t domid, uint32_t bdom,
+                     const char *uuid)
+{
+    libxl_device_vtpm v;
+
+    libxl_device_vtpm_init(&v);
+    v.backend_domid = bdom;
+    v.devid = 0;
+    ATF_REQUIRE_EQ(0, libxl_uuid_from_string(&v.uuid, uuid));
+    ATF_REQUIRE_EQ(0, libxl_device_vtpm_add(tb->ctx, domid, &v, NULL));
+    libxl_device_vtpm_dispose(&v);
+}
+
+/* The guest's devices: KIND/DEVID, and who serves each. */
+static const struct dev {
+    const char *kind;
+    unsigned devid;
+    uint32_t bdom;
+} devs[] = {
+    { "vbd", XVDA, DRVDOM }, { "vbd", XVDB, 0 }, { "vbd", XVDC, DRVDOM },
+    { "vif", 0, 0 }, { "vif", 1, DRVDOM }, { "vtpm", 0, DRVDOM },
+};
+#define NDEVS (sizeof(devs) / sizeof(devs[0]))
+
+/*
+ * Every frontend has seen its backend wait and answered (3 or 4); then,
+ * with the sims passive, every state is set to 4, Connected: the same
+ * snapshot in every run, however far the sims had come.
+ */
+static bool fe_ready(struct tb *tb, const char *p)
+{
+    int i;
+
+    for (i = 0; i < 1000; i++) {
+        char *v = tb_xs_read(tb, "%s", p);
+        bool ok = v && (!strcmp(v, "3") || !strcmp(v, "4"));
+
+        free(v);
+        if (ok)
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+static void wait_connected(struct tb *tb, bool settle)
+{
+    unsigned i;
+    char p[256];
+
+    for (i = 0; i < NDEVS; i++) {
+        snprintf(p, sizeof(p), "/local/domain/%u/device/%s/%u/state", GUEST,
+                 devs[i].kind, devs[i].devid);
+        if (!settle) {
+            ATF_REQUIRE_MSG(fe_ready(tb, p), "%s never 3 or 4", p);
+            continue;
+        }
+        tb_xs_write(tb, p, "4");
+        snprintf(p, sizeof(p), "/local/domain/%u/backend/%s/%u/%u/state",
+                 devs[i].bdom, devs[i].kind, GUEST, devs[i].devid);
+        tb_xs_write(tb, p, "4");
+    }
+}
+
+static void world_start(const atf_tc_t *tc)
+{
+    struct tb *tb;
+
+    F.w = tb_world_start(tc, DRVDOM);
+    tb = F.w.tb;
+    F.sim_g = F.w.guest;
+    F.sim_d = F.w.drvdom;
+    F.sim_0 = F.w.dom0;
+    add_disk(tb, VICTIM, 0, "xvda", "/dev/tb/VICTIM-root", false);
+    add_nic(tb, VICTIM, 0, 0, victim_mac, "xenbr-VICTIM");
+    add_vtpm(tb, VICTIM, 0, VICTIM_UUID);
+    add_disk(tb, GUEST, DRVDOM, "xvda", "/dev/tb/guest1-root", false);
+    add_disk(tb, GUEST, 0, "xvdb", "/dev/tb/guest1-data", false);
+    add_disk(tb, GUEST, DRVDOM, "xvdc", "/srv/tb/install.iso", true);
+    add_nic(tb, GUEST, 0, 0, guest_mac0, "xenbr-tb0");
+    add_nic(tb, GUEST, DRVDOM, 1, guest_mac1, "xenbr-tb1");
+    add_vtpm(tb, GUEST, DRVDOM, GUEST_UUID);
+    wait_connected(tb, false);
+    /* from now on only the fuzzer moves: a replay is deterministic */
+    ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_g, "passive"));
+    ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_d, "passive"));
+    ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "passive"));
+    wait_connected(tb, true);
+    /* no thread of libxenstore's may be running when this process forks */
+    libxl_ctx_free(tb->ctx);
+    tb->ctx = NULL;
+    {
+        int i;
+
+        for (i = 0; snap_roots[i]; i++)
+            snap_walk(tb->xs, &world_snap, snap_roots[i]);
+    }
+}
+
+/* --- hostile moves ----------------------------------------------------------- */
+
+/* The dirs each attacker owns, relative to its area. */
+static const char *const dirs_g[] = {
+    "vbd/51712", "vbd/51728", "vbd/51744", "vif/0", "vif/1", "vtpm/0", NULL
+};
+static const char *const dirs_d[] = {
+    "vbd/1/51712", "vbd/1/51744", "vif/1/1", "vtpm/1/0", NULL
+};
+static const char *const dirs_0[] = { "vbd/1/51728", "vif/1/0", NULL };
+
+static struct tb_sim *sim_of(char s)
+{
+    return s == 'g' ? F.sim_g : s == 'd' ? F.sim_d : F.sim_0;
+}
+
+static const char *area_of(char s)
+{
+    return s == 'g' ? "/local/domain/1/device"
+         : s == 'd' ? "/local/domain/2/backend" : "/local/domain/0/backend";
+}
+
+/* A key of dir: one the snapshot has there, or one libxl might look for. */
+static void pick_key(char sim, const char *dir, char *key, size_t len)
+{
+    static const char *const extra[] = {
+        "backend", "backend-id", "frontend", "frontend-id", "state",
+        "params", "mode", "type", "dev", "device-type", "removable",
+        "mac", "bridge", "ip", "script", "handle", "uuid", "online",
+        "physical-device", "vifname", "model", "nat", "gatewaydev",
+    };
+    char full[256];
+    size_t fl;
+    int i, cand[64], nc = 0;
+
+    snprintf(full, sizeof(full), "%s/%s/", area_of(sim), dir);
+    fl = strlen(full);
+    for (i = 0; i < world_snap.len && nc < 64; i++) {
+        const char *p = world_snap.n[i].path;
+
+        if (!strncmp(p, full, fl) && !strchr(p + fl, '/'))
+            cand[nc++] = i;
+    }
+    if (nc && rndn(4))
+        snprintf(key, len, "%s", world_snap.n[cand[rndn(nc)]].path + fl);
+    else
+        snprintf(key, len, "%s", extra[rndn(sizeof(extra) / sizeof(extra[0]))]);
+}
+
+static unsigned canary_no;
+
+/* A hostile value for key; every one that can carry a canary does. */
+static char *hostile_value(char sim, const char *dir, const char *key)
+{
+    char buf[HUGE_LEN + 64], kind[8];
+    unsigned devid, c = 70000 + (canary_no++ % 10000);
+    bool path = !strcmp(key, "backend") || !strcmp(key, "frontend");
+    bool num = strstr(key, "-id") || !strcmp(key, "state") ||
+               !strcmp(key, "handle") || !strcmp(key, "online") ||
+               !strcmp(key, "removable") || !strcmp(key, "virtual-device");
+
+    sscanf(dir, "%7[a-z]", kind);
+    devid = (unsigned)strtoul(strrchr(dir, '/') + 1, NULL, 10);
+    if (path && rndn(4)) {
+        switch (rndn(5)) {
+        case 0: /* the victim's backend */
+            snprintf(buf, sizeof(buf), "/local/domain/0/backend/%s/%u/%u",
+                     kind, VICTIM, !strcmp(kind, "vbd") ? XVDA : 0);
+            break;
+        case 1: /* the victim's frontend */
+            snprintf(buf, sizeof(buf), "/local/domain/%u/device/%s/%u",
+                     VICTIM, kind, !strcmp(kind, "vbd") ? XVDA : 0);
+            break;
+        case 2: /* the victim's record */
+            snprintf(buf, sizeof(buf), "/libxl/%u/device/%s/%u",
+                     VICTIM, kind, !strcmp(kind, "vbd") ? XVDA : 0);
+            break;
+        case 3: /* dom0's own dirs */
+            snprintf(buf, sizeof(buf), "/local/domain/0");
+            break;
+        default:
+            snprintf(buf, sizeof(buf), "/local/domain/0/backend/%s/%u/" CANARY
+                     "%u", kind, GUEST, c);
+        }
+        (void)sim;
+        (void)devid;
+        return strdup(buf);
+    }
+    if (!strcmp(key, "mac") && rndn(3)) {
+        if (rndn(2))
+            return strdup("00:16:3e:66:66:03");
+        snprintf(buf, sizeof(buf), "00:16:3e:7a:7b:%02x", c & 0xff);
+        return strdup(buf);
+    }
+    if (!strcmp(key, "uuid") && rndn(3)) {
+        if (rndn(2))
+            return strdup(VICTIM_UUID);
+        snprintf(buf, sizeof(buf), "c0ffee00-0000-4000-8000-%012u", c);
+        return strdup(buf);
+    }
+    if (num && rndn(3)) {
+        static const char *const odd[] = {
+            "4294967296", "99999999999999999999", "-1", "0x7fffffff", "3",
+            "2147483648",
+        };
+
+        switch (rndn(4)) {
+        case 0: snprintf(buf, sizeof(buf), "%u", c); break;
+        case 1: snprintf(buf, sizeof(buf), "-%u", c); break;
+        case 2: snprintf(buf, sizeof(buf), "%u" CANARY, c); break;
+        default: snprintf(buf, sizeof(buf), "%s", odd[rndn(6)]);
+        }
+        return strdup(buf);
+    }
+    switch (rndn(6)) {
+    case 0:
+        return strdup("");
+    case 1: /* huge, marked at both ends */
+        snprintf(buf, sizeof(buf), CANARY "%u", c);
+        memset(buf + strlen(buf), 'A', HUGE_LEN);
+        snprintf(buf + HUGE_LEN, 32, CANARY "%u", c);
+        return strdup(buf);
+    case 2: /* not UTF-8 */
+        snprintf(buf, sizeof(buf), CANARY "%u\xff\xfe\xc3\x28\x80", c);
+        return strdup(buf);
+    case 3:
+        snprintf(buf, sizeof(buf), "/dev/" CANARY "%u", c);
+        return strdup(buf);
+    case 4:
+        snprintf(buf, sizeof(buf), "%u", c);
+        return strdup(buf);
+    default:
+        snprintf(buf, sizeof(buf), CANARY "%u", c);
+        return strdup(buf);
+    }
+}
+
+static void gen_mutation(struct op *op)
+{
+    const char *const *dirs;
+    const char *dir;
+    char key[64];
+    int nd = 0;
+    unsigned r = rndn(100);
+
+    memset(op, 0, sizeof(*op));
+    op->sim = "gd0"[rndn(3)];
+    dirs = op->sim == 'g' ? dirs_g : op->sim == 'd' ? dirs_d : dirs_0;
+    while (dirs[nd])
+        nd++;
+    dir = dirs[rndn(nd)];
+    pick_key(op->sim, dir, key, sizeof(key));
+    op->val = NULL;
+    if (r < 12) {           /* delete one node */
+        op->verb = 'r';
+        snprintf(op->rel, sizeof(op->rel), "%s/%s", dir, key);
+    } else if (r < 16) {    /* delete the device's whole dir */
+        op->verb = 'r';
+        snprintf(op->rel, sizeof(op->rel), "%s", dir);
+    } else if (r < 26) {    /* a state change */
+        char v[16];
+
+        op->verb = 'w';
+        snprintf(op->rel, sizeof(op->rel), "%s/state", dir);
+        snprintf(v, sizeof(v), "%u", rndn(8));
+        op->val = strdup(v);
+    } else {
+        op->verb = 'w';
+        snprintf(op->rel, sizeof(op->rel), "%s/%s", dir, key);
+        op->val = hostile_value(op->sim, dir, key);
+    }
+}
+
+static void gen_reader(struct op *op)
+{
+    static const char *const vdevs[] = { "xvda", "xvdb", "xvdc" };
+
+    memset(op, 0, sizeof(*op));
+    op->verb = 'c';
+    op->reader = (int)rndn(R_COUNT);
+    switch (op->reader) {
+    case R_DISK_GETINFO:
+    case R_VDEV_TO_DISK:
+        snprintf(op->arg, sizeof(op->arg), "%s", vdevs[rndn(3)]);
+        break;
+    case R_NIC_GETINFO:
+    case R_DEVID_TO_NIC:
+        snprintf(op->arg, sizeof(op->arg), "%u", rndn(2));
+        break;
+    case R_VTPM_GETINFO:
+    case R_DEVID_TO_VTPM:
+        snprintf(op->arg, sizeof(op->arg), "0");
+        break;
+    default:
+        snprintf(op->arg, sizeof(op->arg), "-");
+    }
+}
+
+static void apply_mutation(const struct op *op)
+{
+    struct tb_sim *sim = sim_of(op->sim);
+    double t = now_s();
+
+    if (n_touched < MAX_OPS) {
+        char full[512];
+
+        snprintf(full, sizeof(full), "%s/%s", area_of(op->sim), op->rel);
+        touched[n_touched++] = strdup(full);
+    } else {
+        dirty_all = true;
+    }
+    /* a refusal (a node already gone) is part of the game, not an error */
+    if (op->verb == 'r') {
+        tb_sim_cmd(sim, "rm %s", op->rel);
+    } else {
+        tb_sim_cmd(sim, "write %s %s", op->rel, op->val);
+        if (op->val[0] == '/' && n_hostile_paths < MAX_OPS)
+            hostile_paths[n_hostile_paths++] = op->val;
+    }
+    F.mutations++;
+    t_mut += now_s() - t;
+}
+
+/* --- the oracle, in the child ------------------------------------------- */
+
+static int report_fd = -1;
+static const struct op *cur_op;
+
+static void flag(const char *kind, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void flag(const char *kind, const char *field, const char *fmt, ...)
+{
+    char detail[256], line[512];
+    va_list ap;
+    int n, i;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    /* printable: a hostile value may be anything */
+    for (i = 0; detail[i]; i++)
+        if ((unsigned char)detail[i] < 0x20 || (unsigned char)detail[i] > 0x7e)
+            detail[i] = '?';
+    n = snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\n",
+                 reader_name[cur_op->reader], kind, field, detail);
+    if (n > 0 && write(report_fd, line, (size_t)n) < 0)
+        _exit(4);
+}
+
+static void chk_s(const char *field, const char *v, const char *expect)
+{
+    int i;
+
+    if (!v)
+        return;
+    if (strstr(v, CANARY) || strstr(v, "VICTIM")) {
+        flag("leak", field, "%.100s", v);
+        return;
+    }
+    if (expect && !strcmp(v, expect))
+        return;
+    for (i = 0; i < n_hostile_paths; i++)
+        if (!strcmp(v, hostile_paths[i])) {
+            flag("leak", field, "%.100s (an attacker's path)", v);
+            return;
+        }
+}
+
+static void chk_i(const char *field, long long v, bool domid)
+{
+    long long a = v < 0 ? -v : v;
+
+    if (a >= 70000 && a < 80000)
+        flag("leak", field, "%lld", v);
+    else if (domid && v == VICTIM)
+        flag("leak", field, "%lld (the victim's domid)", v);
+}
+
+static void chk_mac(const char *field, const libxl_mac m)
+{
+    if ((m[3] == 0x7a && m[4] == 0x7b) || !memcmp(m, victim_mac, 6))
+        flag("leak", field, "%02x:%02x:%02x:%02x:%02x:%02x",
+             m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void chk_uuid(const char *field, const libxl_uuid *u)
+{
+    libxl_uuid g = *u, victim;
+    char s[40];
+
+    snprintf(s, sizeof(s), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(g));
+    libxl_uuid_from_string(&victim, VICTIM_UUID);
+    if (!strncmp(s, "c0ffee00", 8) || !libxl_uuid_compare(&g, &victim))
+        flag("leak", field, "%s", s);
+}
+
+static void chk_disk(const libxl_device_disk *d)
+{
+    chk_s("pdev_path", d->pdev_path, NULL);
+    chk_s("vdev", d->vdev, NULL);
+    chk_s("script", d->script, NULL);
+    chk_i("backend_domid", d->backend_domid, true);
+}
+
+static void chk_nic(const libxl_device_nic *n)
+{
+    chk_s("bridge", n->bridge, NULL);
+    chk_s("ip", n->ip, NULL);
+    chk_s("script", n->script, NULL);
+    chk_s("ifname", n->ifname, NULL);
+    chk_s("model", n->model, NULL);
+    chk_s("gatewaydev", n->gatewaydev, NULL);
+    chk_mac("mac", n->mac);
+    chk_i("devid", n->devid, false);
+    chk_i("backend_domid", n->backend_domid, true);
+}
+
+static void chk_vtpm(const libxl_device_vtpm *v)
+{
+    chk_uuid("uuid", &v->uuid);
+    chk_i("devid", v->devid, false);
+    chk_i("backend_domid", v->backend_domid, true);
+}
+
+/* The configured paths of the guest's device KIND/DEVID. */
+static void paths_of(const char *kind, unsigned devid, char *be, char *fe)
+{
+    unsigned i;
+
+    for (i = 0; i < NDEVS; i++)
+        if (!strcmp(devs[i].kind, kind) && devs[i].devid == devid)
+            break;
+    snprintf(be, 128, "/local/domain/%u/backend/%s/%u/%u",
+             i < NDEVS ? devs[i].bdom : 0, kind, GUEST, devid);
+    snprintf(fe, 128, "/local/domain/%u/device/%s/%u", GUEST, kind, devid);
+}
+
+#define CHK_INFO(info, kind, dev_)                                         \
+    do {                                                                    \
+        char be_[128], fe_[128];                                            \
+                                                                            \
+        paths_of(kind, dev_, be_, fe_);                                     \
+        chk_s("backend", (info)->backend, be_);                             \
+        chk_s("frontend", (info)->frontend, fe_);                           \
+        chk_i("backend_id", (info)->backend_id, true);                      \
+        chk_i("frontend_id", (info)->frontend_id, true);                    \
+        chk_i("devid", (info)->devid, false);                               \
+    } while (0)
+
+static void run_reader(libxl_ctx *ctx, const struct op *op)
+{
+    int n = 0, i;
+
+    switch (op->reader) {
+    case R_DISK_LIST: {
+        libxl_device_disk *l = libxl_device_disk_list(ctx, GUEST, &n);
+
+        for (i = 0; l && i < n; i++) {
+            chk_disk(&l[i]);
+            libxl_device_disk_dispose(&l[i]);
+        }
+        free(l);
+        break;
+    }
+    case R_DISK_GETINFO:
+    case R_VDEV_TO_DISK: {
+        libxl_device_disk d;
+        libxl_diskinfo info;
+        int devid = op->arg[3] == 'a' ? XVDA : op->arg[3] == 'b' ? XVDB : XVDC;
+
+        libxl_device_disk_init(&d);
+        if (op->reader == R_VDEV_TO_DISK) {
+            if (libxl_vdev_to_device_disk(ctx, GUEST, op->arg, &d) == 0)
+                chk_disk(&d);
+        } else {
+            d.vdev = strdup(op->arg);
+            libxl_diskinfo_init(&info);
+            if (libxl_device_disk_getinfo(ctx, GUEST, &d, &info) == 0)
+                CHK_INFO(&info, "vbd", (unsigned)devid);
+            libxl_diskinfo_dispose(&info);
+        }
+        libxl_device_disk_dispose(&d);
+        break;
+    }
+    case R_NIC_LIST: {
+        libxl_device_nic *l = libxl_device_nic_list(ctx, GUEST, &n);
+
+        for (i = 0; l && i < n; i++) {
+            chk_nic(&l[i]);
+            libxl_device_nic_dispose(&l[i]);
+        }
+        free(l);
+        break;
+    }
+    case R_NIC_GETINFO:
+    case R_DEVID_TO_NIC: {
+        libxl_device_nic nic;
+        libxl_nicinfo info;
+        int devid = atoi(op->arg);
+
+        libxl_device_nic_init(&nic);
+        if (op->reader == R_DEVID_TO_NIC) {
+            if (libxl_devid_to_device_nic(ctx, GUEST, devid, &nic) == 0)
+                chk_nic(&nic);
+        } else {
+            nic.devid = devid;
+            libxl_nicinfo_init(&info);
+            if (libxl_device_nic_getinfo(ctx, GUEST, &nic, &info) == 0)
+                CHK_INFO(&info, "vif", (unsigned)devid);
+            libxl_nicinfo_dispose(&info);
+        }
+        libxl_device_nic_dispose(&nic);
+        break;
+    }
+    case R_VTPM_LIST: {
+        libxl_device_vtpm *l = libxl_device_vtpm_list(ctx, GUEST, &n);
+
+        for (i = 0; l && i < n; i++) {
+            chk_vtpm(&l[i]);
+            libxl_device_vtpm_dispose(&l[i]);
+        }
+        free(l);
+        break;
+    }
+    case R_VTPM_GETINFO:
+    case R_DEVID_TO_VTPM:
+    case R_UUID_TO_VTPM: {
+        libxl_device_vtpm v;
+        libxl_vtpminfo info;
+
+        libxl_device_vtpm_init(&v);
+        if (op->reader == R_DEVID_TO_VTPM) {
+            if (libxl_devid_to_device_vtpm(ctx, GUEST, 0, &v) == 0)
+                chk_vtpm(&v);
+        } else if (op->reader == R_UUID_TO_VTPM) {
+            libxl_uuid u;
+
+            libxl_uuid_from_string(&u, GUEST_UUID);
+            if (libxl_uuid_to_device_vtpm(ctx, GUEST, &u, &v) == 0)
+                chk_vtpm(&v);
+        } else {
+            v.devid = 0;
+            libxl_vtpminfo_init(&info);
+            if (libxl_device_vtpm_getinfo(ctx, GUEST, &v, &info) == 0) {
+                CHK_INFO(&info, "vtpm", 0);
+                chk_uuid("uuid", &info.uuid);
+            }
+            libxl_vtpminfo_dispose(&info);
+        }
+        libxl_device_vtpm_dispose(&v);
+        break;
+    }
+#ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
+    case R_RETRIEVE_CONFIG: {
+        libxl_domain_config dc;
+
+        libxl_domain_config_init(&dc);
+        if (libxl_retrieve_domain_configuration(ctx, GUEST, &dc) == 0) {
+            for (i = 0; i < dc.num_disks; i++)
+                chk_disk(&dc.disks[i]);
+            for (i = 0; i < dc.num_nics; i++)
+                chk_nic(&dc.nics[i]);
+            for (i = 0; i < dc.num_vtpms; i++)
+                chk_vtpm(&dc.vtpms[i]);
+        }
+        libxl_domain_config_dispose(&dc);
+        break;
+    }
+#endif
+    }
+}
+
+/* --- one reader step: fork, run, judge ------------------------------------ */
+
+struct result {
+    char key[160];      /* reader and kind of the first finding */
+    char detail[512];
+    int nfound;
+};
+
+static void add_found(struct result *res, const char *reader, const char *kind,
+                      const char *field, const char *detail)
+{
+    if (res->nfound++ == 0) {
+        snprintf(res->key, sizeof(res->key), "%s %s", reader, kind);
+        snprintf(res->detail, sizeof(res->detail), "%s: %s", field, detail);
+    }
+}
+
+/* The first line of a sanitizer's report, or of what the child said last. */
+static void crash_summary(const char *errfile, char *out, size_t len)
+{
+    FILE *f = fopen(errfile, "r");
+    char line[512];
+
+    snprintf(out, len, "no output");
+    if (!f)
+        return;
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strstr(line, "SUMMARY:") || strstr(line, "runtime error")) {
+            snprintf(out, len, "%s", line);
+            break;
+        }
+        if (strstr(line, "ERROR: AddressSanitizer"))
+            snprintf(out, len, "%s", line);
+    }
+    fclose(f);
+}
+
+/*
+ * What the child asked xenstored to change, from xenstored's trace (-T,
+ * always on in the testbed): while the child runs no other client writes
+ * (the sims are passive, this process waits), so every write, rm, mkdir
+ * or set-permissions request in the new part of the trace is libxl's.
+ * Returns the first such path under /libxl, or "" when libxl changed
+ * only other nodes; NULL when it changed nothing.
+ */
+static off_t file_size(const char *name)
+{
+    char p[1024];
+    struct stat st;
+
+    snprintf(p, sizeof(p), "%s/%s", F.w.tb->dir, name);
+    return stat(p, &st) == 0 ? st.st_size : 0;
+}
+
+static char *trace_writes(off_t from, char *rec, size_t len)
+{
+    static const char *const verbs[] = {
+        " WRITE (", " RM (", " MKDIR (", " SET_PERMS (", NULL
+    };
+    char p[1024], line[8192];
+    FILE *f;
+    char *ret = NULL;
+
+    snprintf(p, sizeof(p), "%s/xenstored.trace", F.w.tb->dir);
+    f = fopen(p, "r");
+    ATF_REQUIRE_MSG(f, "%s: %s (the oracle needs xenstored's trace)", p,
+                    strerror(errno));
+    ATF_REQUIRE(fseeko(f, from, SEEK_SET) == 0);
+    while (fgets(line, sizeof(line), f)) {
+        int i;
+
+        if (strncmp(line, "IN ", 3))
+            continue;
+        for (i = 0; verbs[i]; i++) {
+            char *v = strstr(line, verbs[i]);
+
+            if (!v)
+                continue;
+            v += strlen(verbs[i]);
+            if (!ret) {
+                rec[0] = '\0';
+                ret = rec;
+            }
+            if (!strncmp(v, "/libxl", 6) && !rec[0]) {
+                v[strcspn(v, " )\n")] = '\0';
+                snprintf(rec, len, "%s %s", verbs[i] + 1, v);
+            }
+        }
+    }
+    fclose(f);
+    return ret;
+}
+
+static off_t escapes_size(void)
+{
+    char p[1024];
+    struct stat st;
+
+    snprintf(p, sizeof(p), "%s/hv/escapes.log", F.w.tb->dir);
+    return stat(p, &st) == 0 ? st.st_size : 0;
+}
+
+static void step_reader(const struct op *op, struct result *res)
+{
+    char errfile[1024], buf[4096];
+    int pfd[2], status, errfd;
+    pid_t pid;
+    size_t have = 0;
+    ssize_t r;
+    off_t esc0 = escapes_size(), tr0 = file_size("xenstored.trace");
+    char rec[256];
+    double t = now_s();
+
+    memset(res, 0, sizeof(*res));
+    snprintf(errfile, sizeof(errfile), "%s/fuzz-child.err", F.w.tb->dir);
+    errfd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ATF_REQUIRE(errfd >= 0);
+    ATF_REQUIRE(pipe2(pfd, O_CLOEXEC) == 0);
+    fflush(NULL);
+    pid = fork();
+    ATF_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        xentoollog_logger_stdiostream *lg;
+        libxl_ctx *ctx;
+
+        close(pfd[0]);
+        dup2(errfd, 2);
+        alarm(5);
+        report_fd = pfd[1];
+        cur_op = op;
+        lg = xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
+        if (!lg || libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0,
+                                   (xentoollog_logger *)lg))
+            _exit(3);
+        run_reader(ctx, op);
+        libxl_ctx_free(ctx);
+        /* leaks are not this oracle's subject: no LSan at exit */
+        _exit(0);
+    }
+    close(pfd[1]);
+    close(errfd);
+    while ((r = read(pfd[0], buf + have, sizeof(buf) - 1 - have)) > 0)
+        have += (size_t)r;
+    close(pfd[0]);
+    buf[have] = '\0';
+    ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+    t_child += now_s() - t;
+    t = now_s();
+    {
+        char *line, *save = NULL;
+
+        for (line = strtok_r(buf, "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save)) {
+            char *f[4] = { line, NULL, NULL, NULL };
+            int i;
+
+            for (i = 1; i < 4; i++) {
+                f[i] = strchr(f[i - 1], '\t');
+                if (!f[i])
+                    break;
+                *f[i]++ = '\0';
+            }
+            if (i == 4)
+                add_found(res, f[0], f[1], f[2], f[3]);
+        }
+    }
+    if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status))) {
+        char sum[400], kind[16];
+
+        crash_summary(errfile, sum, sizeof(sum));
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+            snprintf(kind, sizeof(kind), "hang");
+        else
+            snprintf(kind, sizeof(kind), "crash");
+        snprintf(buf, sizeof(buf), "%s %d: %s",
+                 WIFSIGNALED(status) ? "signal" : "exit",
+                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+                 sum);
+        add_found(res, reader_name[op->reader], kind, "-", buf);
+    }
+    if (trace_writes(tr0, rec, sizeof(rec))) {
+        /* libxl wrote: the next restore puts every node back */
+        dirty_all = true;
+        if (rec[0])
+            add_found(res, reader_name[op->reader], "record", "/libxl", rec);
+    }
+    t_record += now_s() - t;
+    if (escapes_size() != esc0)
+        add_found(res, reader_name[op->reader], "escape", "-",
+                  "a write outside the run dir (hv/escapes.log)");
+}
+
+/* --- episodes, findings, minimizing ------------------------------------- */
+
+static void ep_reset(void)
+{
+    int i;
+
+    for (i = 0; i < ep_n; i++)
+        free(ep_ops[i].val);
+    ep_n = 0;
+    n_hostile_paths = 0;
+}
+
+/* Run ops from the snapshot; the result of the last (a reader). */
+static void run_ops(const struct op *ops, int n, struct result *res)
+{
+    int i;
+
+    world_restore();
+    n_hostile_paths = 0;
+    memset(res, 0, sizeof(*res));
+    for (i = 0; i < n; i++) {
+        if (ops[i].verb == 'c')
+            step_reader(&ops[i], res);
+        else
+            apply_mutation(&ops[i]);
+    }
+}
+
+/* Drop every op the finding does not need, one at a time, until none can go. */
+static int minimize(struct op *ops, int n, const char *key)
+{
+    int i;
+    bool changed = true;
+
+    while (changed) {
+        changed = false;
+        for (i = n - 2; i >= 0; i--) {
+            struct op keep = ops[i];
+            struct result res;
+
+            memmove(&ops[i], &ops[i + 1], (n - i - 1) * sizeof(*ops));
+            run_ops(ops, n - 1, &res);
+            if (res.nfound && !strcmp(res.key, key)) {
+                n--;
+                changed = true;
+                free(keep.val);
+            } else {
+                memmove(&ops[i + 1], &ops[i], (n - i - 1) * sizeof(*ops));
+                ops[i] = keep;
+            }
+        }
+    }
+    return n;
+}
+
+static void hex_put(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fprintf(f, "%02x", (unsigned char)*s);
+}
+
+static void write_ops(FILE *f, const struct op *ops, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (ops[i].verb == 'c') {
+            fprintf(f, "c %s %s\n", reader_name[ops[i].reader], ops[i].arg);
+        } else if (ops[i].verb == 'r') {
+            fprintf(f, "r %c %s\n", ops[i].sim, ops[i].rel);
+        } else {
+            fprintf(f, "w %c %s ", ops[i].sim, ops[i].rel);
+            hex_put(f, ops[i].val);
+            fputs(ops[i].val[0] ? "\n" : "-\n", f);
+        }
+    }
+}
+
+static void save_finding(const struct result *res, unsigned long episode,
+                         int orig_n, struct op *ops, int n)
+{
+    char path[1024];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/finding-%lu.txt", F.findings,
+             F.nfindings);
+    f = fopen(path, "w");
+    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
+    fprintf(f, "# kit fuzz finding: replay with "
+               "scripts/kit fuzz %s --side %s --replay %s\n",
+            F.release, F.side, path);
+    fprintf(f, "release %s\nside %s\nseed %" PRIu64 "\nepisode %lu\n",
+            F.release, F.side, F.seed, episode);
+    fprintf(f, "finding %s\ndetail %s\nops %d (minimized from %d)\n",
+            res->key, res->detail, n, orig_n);
+    write_ops(f, ops, n);
+    ATF_REQUIRE_EQ(0, fclose(f));
+    printf("fuzz: FINDING %s: %s (%s), %d ops: %s\n", F.release, res->key,
+           res->detail, n, path);
+}
+
+static bool seen_key(const char *key)
+{
+    int i;
+
+    for (i = 0; i < F.nkeys; i++)
+        if (!strcmp(F.keys[i], key))
+            return true;
+    return false;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint64_t cfg_u64(const atf_tc_t *tc, const char *name, uint64_t dflt)
+{
+    return atf_tc_has_config_var(tc, name)
+               ? strtoull(atf_tc_get_config_var(tc, name), NULL, 0) : dflt;
+}
+
+static void fuzz_loop(const atf_tc_t *tc, FILE *summary)
+{
+    uint64_t seconds = cfg_u64(tc, "seconds", 0);
+    uint64_t iterations = cfg_u64(tc, "iterations", 0);
+    double t0 = now_s(), last = t0, fuzz_time = 0;
+    unsigned long episode;
+
+    if (!seconds && !iterations)
+        seconds = 30;
+    for (episode = 0;; episode++) {
+        int steps = 2 + (int)rndn(5), s;
+        double te = now_s();
+
+        if ((seconds && now_s() - t0 >= (double)seconds) ||
+            (iterations && F.steps >= iterations))
+            break;
+        world_restore();
+        ep_reset();
+        for (s = 0; s < steps; s++) {
+            int m = 1 + (int)rndn(4), k;
+            struct result res;
+
+            for (k = 0; k < m && ep_n < MAX_OPS - 1; k++) {
+                gen_mutation(&ep_ops[ep_n]);
+                apply_mutation(&ep_ops[ep_n++]);
+            }
+            gen_reader(&ep_ops[ep_n]);
+            step_reader(&ep_ops[ep_n++], &res);
+            F.steps++;
+            if (res.nfound) {
+                F.occurrences++;
+                if (!seen_key(res.key) && F.nkeys < 64) {
+                    struct op *copy = calloc(ep_n, sizeof(*copy));
+                    int i, n;
+
+                    fuzz_time += now_s() - te;
+                    snprintf(F.keys[F.nkeys++], sizeof(F.keys[0]), "%s",
+                             res.key);
+                    for (i = 0; i < ep_n; i++) {
+                        copy[i] = ep_ops[i];
+                        copy[i].val = ep_ops[i].val ? strdup(ep_ops[i].val)
+                                                    : NULL;
+                    }
+                    n = minimize(copy, ep_n, res.key);
+                    save_finding(&res, episode, ep_n, copy, n);
+                    fprintf(summary, "finding\t%s/finding-%lu.txt\t%s\n",
+                            F.findings, F.nfindings, res.key);
+                    F.nfindings++;
+                    for (i = 0; i < n; i++)
+                        free(copy[i].val);
+                    free(copy);
+                    te = now_s();
+                }
+                break;  /* the world is off the rails: a fresh episode */
+            }
+            if (iterations && F.steps >= iterations)
+                break;
+        }
+        fuzz_time += now_s() - te;
+        if (now_s() - last >= 5) {
+            last = now_s();
+            printf("fuzz: %s %s: %.0f s, %lu steps, %lu mutations "
+                   "(%.0f/s), %lu findings\n", F.release, F.side,
+                   last - t0, F.steps, F.mutations,
+                   fuzz_time > 0 ? F.mutations / fuzz_time : 0.0,
+                   F.nfindings);
+            fflush(stdout);
+        }
+    }
+    fprintf(summary, "steps\t%lu\nmutations\t%lu\nseconds\t%.1f\n"
+                     "rate\t%.0f\nfindings\t%lu\noccurrences\t%lu\n",
+            F.steps, F.mutations, fuzz_time,
+            fuzz_time > 0 ? F.mutations / fuzz_time : 0.0, F.nfindings,
+            F.occurrences);
+    fprintf(summary, "profile\trestore %.1f child %.1f record %.1f mut %.1f\n",
+            t_restore, t_child, t_record, t_mut);
+}
+
+/* --- replay ------------------------------------------------------------- */
+
+static int hexval(int c)
+{
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+static void replay(const char *file, FILE *summary)
+{
+    FILE *f = fopen(file, "r");
+    char line[2 * HUGE_LEN + 512], want[160] = "";
+    struct result res;
+    bool found = false;
+
+    ATF_REQUIRE_MSG(f, "%s: %s", file, strerror(errno));
+    ep_reset();
+    while (fgets(line, sizeof(line), f)) {
+        struct op *op = &ep_ops[ep_n];
+        char a[256], b[256];
+
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "finding ", 8))
+            snprintf(want, sizeof(want), "%s", line + 8);
+        if (line[1] != ' ' || ep_n >= MAX_OPS)
+            continue;
+        memset(op, 0, sizeof(*op));
+        op->verb = line[0];
+        if (op->verb == 'c' && sscanf(line + 2, "%255s %15s", a, op->arg) == 2) {
+            for (op->reader = 0; op->reader < R_COUNT; op->reader++)
+                if (!strcmp(reader_name[op->reader], a))
+                    break;
+            ATF_REQUIRE_MSG(op->reader < R_COUNT,
+                            "%s: reader %s is not in this release", file, a);
+            ep_n++;
+        } else if (op->verb == 'r' &&
+                   sscanf(line + 2, "%c %127s", &op->sim, op->rel) == 2) {
+            ep_n++;
+        } else if (op->verb == 'w' &&
+                   sscanf(line + 2, "%c %127s %255s", &op->sim, op->rel, b) >= 2) {
+            const char *hex = strrchr(line, ' ') + 1;
+            size_t i, n = strcmp(hex, "-") ? strlen(hex) / 2 : 0;
+
+            op->val = calloc(n + 1, 1);
+            for (i = 0; i < n; i++)
+                op->val[i] = (char)(hexval(hex[2 * i]) * 16 +
+                                    hexval(hex[2 * i + 1]));
+            ep_n++;
+        }
+    }
+    fclose(f);
+    ATF_REQUIRE_MSG(ep_n > 0 && ep_ops[ep_n - 1].verb == 'c',
+                    "%s: no op log ending in a reader", file);
+    run_ops(ep_ops, ep_n, &res);
+    found = res.nfound && !strcmp(res.key, want);
+    printf("fuzz: replay of %s (%d ops): %s%s%s\n", file, ep_n,
+           res.nfound ? res.key : "no finding",
+           res.nfound ? ": " : "", res.nfound ? res.detail : "");
+    printf("fuzz: %s\n", found ? "reproduced" : "not reproduced");
+    fprintf(summary, "replay\t%s\t%s\n", found ? "reproduced" : "not-reproduced",
+            res.nfound ? res.key : "-");
+    ep_reset();
+}
+
+/* --- the case ------------------------------------------------------------- */
+
+ATF_TC_WITH_CLEANUP(fuzz);
+ATF_TC_HEAD(fuzz, tc)
+{
+    atf_tc_set_md_var(tc, "descr", "a hostile guest and driver domain "
+                      "mutate their dirs at random while libxl reads");
+}
+ATF_TC_CLEANUP(fuzz, tc)
+{
+    tb_cleanup(tc);
+}
+ATF_TC_BODY(fuzz, tc)
+{
+    const char *sum = atf_tc_has_config_var(tc, "summary")
+                          ? atf_tc_get_config_var(tc, "summary") : "/dev/null";
+    FILE *summary;
+
+    memset(&F, 0, sizeof(F));
+    F.seed = cfg_u64(tc, "seed", 1);
+    rng_state = F.seed * 0x9e3779b97f4a7c15ULL + 1;
+    F.findings = atf_tc_has_config_var(tc, "findings")
+                     ? atf_tc_get_config_var(tc, "findings") : ".";
+    F.side = getenv("TB_SIDE") ? getenv("TB_SIDE") : "?";
+    snprintf(F.release, sizeof(F.release), "%d.%d", TB_XEN_VERSION / 10000,
+             TB_XEN_VERSION / 100 % 100);
+    summary = fopen(sum, "w");
+    ATF_REQUIRE_MSG(summary, "%s: %s", sum, strerror(errno));
+    setvbuf(summary, NULL, _IOLBF, 0);
+    world_start(tc);
+    printf("fuzz: %s %s: world up (%d nodes in the snapshot), seed %" PRIu64
+           "\n", F.release, F.side, world_snap.len, F.seed);
+    fflush(stdout);
+    if (atf_tc_has_config_var(tc, "replay"))
+        replay(atf_tc_get_config_var(tc, "replay"), summary);
+    else
+        fuzz_loop(tc, summary);
+    fclose(summary);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+    ATF_TP_ADD_TC(tp, fuzz);
+    return atf_no_error();
+}
