@@ -16,9 +16,12 @@
  *
  * Each step: 1 to 4 hostile moves by the guest (its frontend dirs), the
  * driver domain or dom0's backend (the guest's backend dirs), then one
- * libxl reader, run in a forked child with its own libxl context so that a
- * crash or sanitizer report is caught and the fuzzing goes on.  An episode
- * is a few steps from the snapshot; the snapshot is put back after it.
+ * libxl reader, or now and then an operation (a device looked up as xl
+ * does, then destroyed), run in a forked child with its own libxl context
+ * so that a crash or sanitizer report is caught and the fuzzing goes on.
+ * An episode is a few steps from the snapshot; the nodes it touched are
+ * put back after it (every node, and libxl's stored domain configurations,
+ * after libxl itself wrote).
  *
  * Oracle, after every reader:
  *   crash     the child died (signal, ASan/UBSan abort, hang > 5 s)
@@ -29,8 +32,13 @@
  *             an attacker wrote (another guest's or dom0's dirs) counts;
  *             runtime fields (state, event channel, ring refs) are the
  *             guest's by design and are not checked
- *   record    /libxl differs from the snapshot: a reader wrote libxl's
- *             own record (the fuzzer runs no libxl operation that may)
+ *   record    libxl changed /libxl where the op may not: a reader
+ *             anywhere, a destroy outside the record of its own device
+ *   other-device  libxl changed a xenstore node outside the op's own
+ *             device (its frontend, its configured backend), or ran a
+ *             hotplug script for another backend
+ *             (both from xenstored's trace and the hotplug log: while the
+ *             child runs nobody else writes, the sims being passive)
  *   escape    the stand-in logged a write outside the run dir
  * A finding is keyed by reader and kind; the first of each key is
  * minimized (every op that is not needed to reproduce it is dropped, one
@@ -38,6 +46,7 @@
  * DIR/finding-N.txt, which -v replay= re-runs.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -76,8 +85,11 @@ enum reader {
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     R_RETRIEVE_CONFIG,
 #endif
+    /* operations: looked up as xl does, then destroyed */
+    R_DISK_DESTROY, R_NIC_DESTROY, R_VTPM_DESTROY,
     R_COUNT
 };
+#define R_FIRST_OP R_DISK_DESTROY
 
 static const char *const reader_name[] = {
     "libxl_device_disk_list", "libxl_device_disk_getinfo",
@@ -89,6 +101,8 @@ static const char *const reader_name[] = {
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     "libxl_retrieve_domain_configuration",
 #endif
+    "libxl_device_disk_destroy", "libxl_device_nic_destroy",
+    "libxl_device_vtpm_destroy",
 };
 
 /* --- the op log ----------------------------------------------------------- */
@@ -230,6 +244,55 @@ static char *touched[MAX_OPS + 1];
 static int n_touched;
 static bool dirty_all = true;
 
+/* libxl's stored domain configurations (userdata files): an op updates them. */
+struct ufile {
+    char path[1024];
+    char *data;
+    size_t len;
+};
+static struct ufile ufiles[8];
+static int n_ufiles;
+
+static void userdata_save(void)
+{
+    char dir[1024];
+    DIR *d;
+    struct dirent *e;
+
+    snprintf(dir, sizeof(dir), "%s/root/var/lib/xen", F.w.tb->dir);
+    d = opendir(dir);
+    ATF_REQUIRE(d);
+    while ((e = readdir(d)) && n_ufiles < 8) {
+        struct ufile *u = &ufiles[n_ufiles];
+        FILE *f;
+
+        if (strncmp(e->d_name, "userdata-", 9))
+            continue;
+        snprintf(u->path, sizeof(u->path), "%s/%s", dir, e->d_name);
+        f = fopen(u->path, "r");
+        ATF_REQUIRE(f);
+        u->data = malloc(1 << 16);
+        ATF_REQUIRE(u->data);
+        u->len = fread(u->data, 1, 1 << 16, f);
+        fclose(f);
+        n_ufiles++;
+    }
+    closedir(d);
+}
+
+static void userdata_restore(void)
+{
+    int i;
+
+    for (i = 0; i < n_ufiles; i++) {
+        FILE *f = fopen(ufiles[i].path, "w");
+
+        ATF_REQUIRE(f);
+        fwrite(ufiles[i].data, 1, ufiles[i].len, f);
+        ATF_REQUIRE_EQ(0, fclose(f));
+    }
+}
+
 static void world_restore(void)
 {
     struct xs_handle *xs = F.w.tb->xs;
@@ -241,6 +304,7 @@ static void world_restore(void)
             xs_rm(xs, XBT_NULL, snap_roots[i]);
         for (i = 0; i < world_snap.len; i++)
             restore_node(xs, &world_snap.n[i]);
+        userdata_restore();
     } else {
         for (i = n_touched - 1; i >= 0; i--)
             restore_subtree(xs, touched[i]);
@@ -386,6 +450,7 @@ static void world_start(const atf_tc_t *tc)
 
         for (i = 0; snap_roots[i]; i++)
             snap_walk(tb->xs, &world_snap, snap_roots[i]);
+        userdata_save();
     }
 }
 
@@ -568,16 +633,23 @@ static void gen_reader(struct op *op)
 
     memset(op, 0, sizeof(*op));
     op->verb = 'c';
-    op->reader = (int)rndn(R_COUNT);
+    /* an operation now and then: it ends the episode with a full restore */
+    if (rndn(16) == 0)
+        op->reader = R_FIRST_OP + (int)rndn(R_COUNT - R_FIRST_OP);
+    else
+        op->reader = (int)rndn(R_FIRST_OP);
     switch (op->reader) {
+    case R_DISK_DESTROY:
     case R_DISK_GETINFO:
     case R_VDEV_TO_DISK:
         snprintf(op->arg, sizeof(op->arg), "%s", vdevs[rndn(3)]);
         break;
+    case R_NIC_DESTROY:
     case R_NIC_GETINFO:
     case R_DEVID_TO_NIC:
         snprintf(op->arg, sizeof(op->arg), "%u", rndn(2));
         break;
+    case R_VTPM_DESTROY:
     case R_VTPM_GETINFO:
     case R_DEVID_TO_VTPM:
         snprintf(op->arg, sizeof(op->arg), "0");
@@ -842,6 +914,33 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         libxl_device_vtpm_dispose(&v);
         break;
     }
+    case R_DISK_DESTROY: {
+        libxl_device_disk d;
+
+        libxl_device_disk_init(&d);
+        if (libxl_vdev_to_device_disk(ctx, GUEST, op->arg, &d) == 0)
+            libxl_device_disk_destroy(ctx, GUEST, &d, NULL);
+        libxl_device_disk_dispose(&d);
+        break;
+    }
+    case R_NIC_DESTROY: {
+        libxl_device_nic nic;
+
+        libxl_device_nic_init(&nic);
+        if (libxl_devid_to_device_nic(ctx, GUEST, atoi(op->arg), &nic) == 0)
+            libxl_device_nic_destroy(ctx, GUEST, &nic, NULL);
+        libxl_device_nic_dispose(&nic);
+        break;
+    }
+    case R_VTPM_DESTROY: {
+        libxl_device_vtpm v;
+
+        libxl_device_vtpm_init(&v);
+        if (libxl_devid_to_device_vtpm(ctx, GUEST, 0, &v) == 0)
+            libxl_device_vtpm_destroy(ctx, GUEST, &v, NULL);
+        libxl_device_vtpm_dispose(&v);
+        break;
+    }
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     case R_RETRIEVE_CONFIG: {
         libxl_domain_config dc;
@@ -917,14 +1016,123 @@ static off_t file_size(const char *name)
     return stat(p, &st) == 0 ? st.st_size : 0;
 }
 
-static char *trace_writes(off_t from, char *rec, size_t len)
+/* Is path (absolute) at or below dir? */
+static bool under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * The dirs an operation on the guest's device KIND/DEVID may change: its
+ * frontend, its backend where it was configured, and libxl's record of it.
+ * A reader may change nothing.
+ */
+/*
+ * libxl removes the parents of a device's dirs that the device leaves
+ * empty (libxl__xs_path_cleanup): an rm of an ancestor of the device's own
+ * dirs is allowed when no other device, the guest's or the victim's,
+ * lives below it.
+ */
+static bool lone_parent(const char *path, const char *kind, unsigned devid,
+                        uint32_t bdom)
+{
+    static const struct dev victim_devs[] = {
+        { "vbd", XVDA, 0 }, { "vif", 0, 0 }, { "vtpm", 0, 0 },
+    };
+    char own[3][256], d[256];
+    unsigned i, k;
+    bool ancestor = false;
+
+    snprintf(own[0], 256, "/local/domain/%u/device/%s/%u", GUEST, kind, devid);
+    snprintf(own[1], 256, "/local/domain/%u/backend/%s/%u/%u", bdom, kind,
+             GUEST, devid);
+    snprintf(own[2], 256, "/libxl/%u/device/%s/%u", GUEST, kind, devid);
+    for (k = 0; k < 3; k++)
+        if (under(own[k], path) && strcmp(own[k], path))
+            ancestor = true;
+    if (!ancestor)
+        return false;
+    for (i = 0; i < NDEVS + 3; i++) {
+        const struct dev *o = i < NDEVS ? &devs[i] : &victim_devs[i - NDEVS];
+        uint32_t dom = i < NDEVS ? GUEST : VICTIM;
+
+        if (dom == GUEST && !strcmp(o->kind, kind) && o->devid == devid)
+            continue;
+        snprintf(d, sizeof(d), "/local/domain/%u/device/%s/%u", dom, o->kind,
+                 o->devid);
+        if (under(d, path))
+            return false;
+        snprintf(d, sizeof(d), "/local/domain/%u/backend/%s/%u/%u", o->bdom,
+                 o->kind, dom, o->devid);
+        if (under(d, path))
+            return false;
+        snprintf(d, sizeof(d), "/libxl/%u/device/%s/%u", dom, o->kind,
+                 o->devid);
+        if (under(d, path))
+            return false;
+    }
+    return true;
+}
+
+static bool allowed(const struct op *op, const char *path, bool rm)
+{
+    const char *kind;
+    unsigned devid, i;
+    char d[256];
+
+    switch (op->reader) {
+    case R_DISK_DESTROY:
+        kind = "vbd";
+        devid = op->arg[3] == 'a' ? XVDA : op->arg[3] == 'b' ? XVDB : XVDC;
+        break;
+    case R_NIC_DESTROY:
+        kind = "vif";
+        devid = (unsigned)atoi(op->arg);
+        break;
+    case R_VTPM_DESTROY:
+        kind = "vtpm";
+        devid = 0;
+        break;
+    default:
+        return false;
+    }
+    for (i = 0; i < NDEVS; i++)
+        if (!strcmp(devs[i].kind, kind) && devs[i].devid == devid)
+            break;
+    if (rm && lone_parent(path, kind, devid, i < NDEVS ? devs[i].bdom : 0))
+        return true;
+    snprintf(d, sizeof(d), "/local/domain/%u/device/%s/%u", GUEST, kind, devid);
+    if (under(path, d))
+        return true;
+    snprintf(d, sizeof(d), "/local/domain/%u/backend/%s/%u/%u",
+             i < NDEVS ? devs[i].bdom : 0, kind, GUEST, devid);
+    if (under(path, d))
+        return true;
+    snprintf(d, sizeof(d), "/libxl/%u/device/%s/%u", GUEST, kind, devid);
+    return under(path, d);
+}
+
+/*
+ * Judges what the child's libxl asked xenstored to change and which
+ * hotplug scripts it ran: a write, rm, mkdir or set-permissions outside
+ * what the op may change is a finding, "record" under /libxl, "other-device"
+ * elsewhere.  Returns whether libxl changed anything at all.
+ */
+static void add_found(struct result *res, const char *reader, const char *kind,
+                      const char *field, const char *detail);
+
+static bool judge_writes(const struct op *op, off_t from, off_t hp_from,
+                         struct result *res)
 {
     static const char *const verbs[] = {
         " WRITE (", " RM (", " MKDIR (", " SET_PERMS (", NULL
     };
-    char p[1024], line[8192];
+    char p[1024], line[8192], path[1024], conns[16][40];
     FILE *f;
-    char *ret = NULL;
+    bool wrote = false;
+    int nconns = 0;
 
     snprintf(p, sizeof(p), "%s/xenstored.trace", F.w.tb->dir);
     f = fopen(p, "r");
@@ -932,28 +1140,63 @@ static char *trace_writes(off_t from, char *rec, size_t len)
                     strerror(errno));
     ATF_REQUIRE(fseeko(f, from, SEEK_SET) == 0);
     while (fgets(line, sizeof(line), f)) {
-        int i;
+        int i, c;
+        char conn[40];
 
-        if (strncmp(line, "IN ", 3))
+        /*
+         * Only the connections made while the op ran are libxl's (and its
+         * hotplug scripts'): the sims, answering during an operation, have
+         * theirs from the start.
+         */
+        if (sscanf(line, "CREATE connection %39s", conn) == 1 &&
+            nconns < 16) {
+            snprintf(conns[nconns++], sizeof(conns[0]), "%s", conn);
+            continue;
+        }
+        if (strncmp(line, "IN ", 3) || sscanf(line + 3, "%39s", conn) != 1)
+            continue;
+        for (c = 0; c < nconns && strcmp(conns[c], conn); c++)
+            ;
+        if (c == nconns)
             continue;
         for (i = 0; verbs[i]; i++) {
-            char *v = strstr(line, verbs[i]);
+            char *v = strstr(line, verbs[i]), what[300];
 
             if (!v)
                 continue;
             v += strlen(verbs[i]);
-            if (!ret) {
-                rec[0] = '\0';
-                ret = rec;
-            }
-            if (!strncmp(v, "/libxl", 6) && !rec[0]) {
-                v[strcspn(v, " )\n")] = '\0';
-                snprintf(rec, len, "%s %s", verbs[i] + 1, v);
-            }
+            v[strcspn(v, " )\n")] = '\0';
+            /* a unix-socket client's relative path is dom0's */
+            snprintf(path, sizeof(path), "%s%s",
+                     v[0] == '/' ? "" : "/local/domain/0/", v);
+            wrote = true;
+            if (allowed(op, path, i == 1))
+                continue;
+            snprintf(what, sizeof(what), "%.10s %.250s", verbs[i] + 1, path);
+            what[strcspn(what, "(")] = ' ';
+            add_found(res, reader_name[op->reader],
+                      under(path, "/libxl") ? "record" : "other-device",
+                      under(path, "/libxl") ? "/libxl" : "xenstore", what);
+            break;
         }
     }
     fclose(f);
-    return ret;
+    /* the hotplug scripts libxl ran, and for which backend */
+    snprintf(p, sizeof(p), "%s/hotplug.log", F.w.tb->dir);
+    f = fopen(p, "r");
+    if (f) {
+        ATF_REQUIRE(fseeko(f, hp_from, SEEK_SET) == 0);
+        while (fgets(line, sizeof(line), f)) {
+            char *sp = strchr(line, ' ');
+
+            line[strcspn(line, "\n")] = '\0';
+            if (sp && !allowed(op, sp + 1, false))
+                add_found(res, reader_name[op->reader], "other-device",
+                          "hotplug", line);
+        }
+        fclose(f);
+    }
+    return wrote;
 }
 
 static off_t escapes_size(void)
@@ -973,7 +1216,7 @@ static void step_reader(const struct op *op, struct result *res)
     size_t have = 0;
     ssize_t r;
     off_t esc0 = escapes_size(), tr0 = file_size("xenstored.trace");
-    char rec[256];
+    off_t hp0 = file_size("hotplug.log");
     double t = now_s();
 
     memset(res, 0, sizeof(*res));
@@ -981,6 +1224,16 @@ static void step_reader(const struct op *op, struct result *res)
     errfd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     ATF_REQUIRE(errfd >= 0);
     ATF_REQUIRE(pipe2(pfd, O_CLOEXEC) == 0);
+    /*
+     * A removal waits for the backend to close (Closed, 6) up to libxl's
+     * 10 s timeout: the backends answer while an operation runs (their
+     * writes are in the op's own device dirs, unless libxl sent them
+     * elsewhere, which is the finding).
+     */
+    if (op->reader >= R_FIRST_OP) {
+        ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "active"));
+        ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_d, "active"));
+    }
     fflush(NULL);
     pid = fork();
     ATF_REQUIRE(pid >= 0);
@@ -990,7 +1243,7 @@ static void step_reader(const struct op *op, struct result *res)
 
         close(pfd[0]);
         dup2(errfd, 2);
-        alarm(5);
+        alarm(op->reader >= R_FIRST_OP ? 15 : 5);
         report_fd = pfd[1];
         cur_op = op;
         lg = xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
@@ -1009,6 +1262,11 @@ static void step_reader(const struct op *op, struct result *res)
     close(pfd[0]);
     buf[have] = '\0';
     ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+    if (op->reader >= R_FIRST_OP) {
+        ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "passive"));
+        ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_d, "passive"));
+        dirty_all = true;
+    }
     t_child += now_s() - t;
     t = now_s();
     {
@@ -1043,12 +1301,8 @@ static void step_reader(const struct op *op, struct result *res)
                  sum);
         add_found(res, reader_name[op->reader], kind, "-", buf);
     }
-    if (trace_writes(tr0, rec, sizeof(rec))) {
-        /* libxl wrote: the next restore puts every node back */
-        dirty_all = true;
-        if (rec[0])
-            add_found(res, reader_name[op->reader], "record", "/libxl", rec);
-    }
+    if (judge_writes(op, tr0, hp0, res))
+        dirty_all = true;   /* libxl wrote: the next restore puts all back */
     t_record += now_s() - t;
     if (escapes_size() != esc0)
         add_found(res, reader_name[op->reader], "escape", "-",
