@@ -242,7 +242,7 @@ static void restore_subtree(struct xs_handle *xs, const char *path)
  */
 static char *touched[MAX_OPS + 1];
 static int n_touched;
-static bool dirty_all = true;
+static bool dirty_all = true, userdata_dirty;
 
 /* libxl's stored domain configurations (userdata files): an op updates them. */
 struct ufile {
@@ -293,6 +293,14 @@ static void userdata_restore(void)
     }
 }
 
+static void touch(const char *path)
+{
+    if (n_touched < MAX_OPS)
+        touched[n_touched++] = strdup(path);
+    else
+        dirty_all = true;
+}
+
 static void world_restore(void)
 {
     struct xs_handle *xs = F.w.tb->xs;
@@ -308,11 +316,13 @@ static void world_restore(void)
     } else {
         for (i = n_touched - 1; i >= 0; i--)
             restore_subtree(xs, touched[i]);
+        if (userdata_dirty)
+            userdata_restore();
     }
     for (i = 0; i < n_touched; i++)
         free(touched[i]);
     n_touched = 0;
-    dirty_all = false;
+    dirty_all = userdata_dirty = false;
     t_restore += now_s() - t;
 }
 
@@ -664,13 +674,11 @@ static void apply_mutation(const struct op *op)
     struct tb_sim *sim = sim_of(op->sim);
     double t = now_s();
 
-    if (n_touched < MAX_OPS) {
+    {
         char full[512];
 
         snprintf(full, sizeof(full), "%s/%s", area_of(op->sim), op->rel);
-        touched[n_touched++] = strdup(full);
-    } else {
-        dirty_all = true;
+        touch(full);
     }
     /* a refusal (a node already gone) is part of the game, not an error */
     if (op->verb == 'r') {
@@ -1263,9 +1271,22 @@ static void step_reader(const struct op *op, struct result *res)
     buf[have] = '\0';
     ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
     if (op->reader >= R_FIRST_OP) {
+        static const char *const kinds[] = { "vbd", "vif", "vtpm" };
+        const char *kind = kinds[op->reader - R_DISK_DESTROY];
+        char d[256];
+
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "passive"));
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_d, "passive"));
-        dirty_all = true;
+        /* what the op may have changed (anything else is a finding) */
+        snprintf(d, sizeof(d), "/local/domain/%u/device/%s", GUEST, kind);
+        touch(d);
+        snprintf(d, sizeof(d), "/local/domain/0/backend/%s", kind);
+        touch(d);
+        snprintf(d, sizeof(d), "/local/domain/%u/backend/%s", DRVDOM, kind);
+        touch(d);
+        snprintf(d, sizeof(d), "/libxl/%u/device/%s", GUEST, kind);
+        touch(d);
+        userdata_dirty = true;
     }
     t_child += now_s() - t;
     t = now_s();
@@ -1301,8 +1322,10 @@ static void step_reader(const struct op *op, struct result *res)
                  sum);
         add_found(res, reader_name[op->reader], kind, "-", buf);
     }
-    if (judge_writes(op, tr0, hp0, res))
-        dirty_all = true;   /* libxl wrote: the next restore puts all back */
+    /* libxl wrote where it may not: the next restore puts all back */
+    if (judge_writes(op, tr0, hp0, res) &&
+        (op->reader < R_FIRST_OP || res->nfound))
+        dirty_all = true;
     t_record += now_s() - t;
     if (escapes_size() != esc0)
         add_found(res, reader_name[op->reader], "escape", "-",
@@ -1392,6 +1415,7 @@ static void save_finding(const struct result *res, unsigned long episode,
 {
     char path[1024];
     FILE *f;
+    int i;
 
     snprintf(path, sizeof(path), "%s/finding-%lu.txt", F.findings,
              F.nfindings);
@@ -1402,12 +1426,18 @@ static void save_finding(const struct result *res, unsigned long episode,
             F.release, F.side, path);
     fprintf(f, "release %s\nside %s\nseed %" PRIu64 "\nepisode %lu\n",
             F.release, F.side, F.seed, episode);
+    for (i = 0; i < n && ops[i].verb == 'c'; i++)
+        ;
     fprintf(f, "finding %s\ndetail %s\nops %d (minimized from %d)\n",
             res->key, res->detail, n, orig_n);
+    /* not an attack: the tree does it unprovoked */
+    if (i == n)
+        fprintf(f, "note no hostile move needed: a defect of the tree, "
+                   "not an attack\n");
     write_ops(f, ops, n);
     ATF_REQUIRE_EQ(0, fclose(f));
-    printf("fuzz: FINDING %s: %s (%s), %d ops: %s\n", F.release, res->key,
-           res->detail, n, path);
+    printf("fuzz: FINDING %s: %s (%s), %d ops%s: %s\n", F.release, res->key,
+           res->detail, n, i == n ? ", no hostile move" : "", path);
 }
 
 static bool seen_key(const char *key)
@@ -1489,6 +1519,9 @@ static void fuzz_loop(const atf_tc_t *tc, FILE *summary)
                 }
                 break;  /* the world is off the rails: a fresh episode */
             }
+            /* after an op the world has one device less: a fresh episode */
+            if (ep_ops[ep_n - 1].reader >= R_FIRST_OP)
+                break;
             if (iterations && F.steps >= iterations)
                 break;
         }
