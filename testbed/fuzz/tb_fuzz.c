@@ -15,7 +15,8 @@
  * this process has no thread when it forks.
  *
  * Each step: 1 to 4 hostile moves by the guest (its frontend dirs), the
- * driver domain or dom0's backend (the guest's backend dirs), then one
+ * driver domain or dom0's backend (the guest's backend dirs), one step in
+ * four another one racing the reader (made while it runs), then one
  * libxl reader, or now and then an operation (a device looked up as xl
  * does, then destroyed), run in a forked child with its own libxl context
  * so that a crash or sanitizer report is caught and the fuzzing goes on.
@@ -110,11 +111,14 @@ static const char *const reader_name[] = {
 /*
  * w SIM REL HEXVALUE   a hostile write (value hex-encoded: any bytes)
  * r SIM REL            a hostile deletion
+ * W ..., R ...         the same, made while the next reader runs, a few
+ *                      ms after it started (a replay may time it otherwise)
  * c READER ARG         a libxl reader (ARG: vdev or devid, "-" for none)
  * SIM: g the guest's frontends, d the driver domain's backends, 0 dom0's.
  */
 struct op {
     char verb, sim;
+    bool race;          /* w, r: made while the next reader runs */
     char rel[128];
     char *val;          /* w: the value (NUL-free) */
     int reader;         /* c */
@@ -1216,13 +1220,27 @@ static off_t escapes_size(void)
     return stat(p, &st) == 0 ? st.st_size : 0;
 }
 
-static void step_reader(const struct op *op, struct result *res)
+/* How long after the fork a racing move comes: from its path, so a replay
+ * makes it at the same moment (the child's timing still varies). */
+static useconds_t race_delay(const struct op *op)
+{
+    uint32_t h = 2166136261u;
+    const char *p;
+
+    for (p = op->rel; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h % 4000;
+}
+
+static void step_reader(const struct op *op, struct result *res,
+                        const struct op *race, int nrace)
 {
     char errfile[1024], buf[4096];
     int pfd[2], status, errfd;
     pid_t pid;
     size_t have = 0;
     ssize_t r;
+    int k;
     off_t esc0 = escapes_size(), tr0 = file_size("xenstored.trace");
     off_t hp0 = file_size("hotplug.log");
     double t = now_s();
@@ -1242,6 +1260,10 @@ static void step_reader(const struct op *op, struct result *res)
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "active"));
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_d, "active"));
     }
+    /* the child must know the racing moves' paths to recognize them */
+    for (k = 0; k < nrace; k++)
+        if (race[k].val && race[k].val[0] == '/' && n_hostile_paths < MAX_OPS)
+            hostile_paths[n_hostile_paths++] = race[k].val;
     fflush(NULL);
     pid = fork();
     ATF_REQUIRE(pid >= 0);
@@ -1265,6 +1287,11 @@ static void step_reader(const struct op *op, struct result *res)
     }
     close(pfd[1]);
     close(errfd);
+    /* writes racing libxl: the attackers do not wait for it to finish */
+    for (k = 0; k < nrace; k++) {
+        usleep(race_delay(&race[k]));
+        apply_mutation(&race[k]);
+    }
     while ((r = read(pfd[0], buf + have, sizeof(buf) - 1 - have)) > 0)
         have += (size_t)r;
     close(pfd[0]);
@@ -1353,10 +1380,17 @@ static void run_ops(const struct op *ops, int n, struct result *res)
     n_hostile_paths = 0;
     memset(res, 0, sizeof(*res));
     for (i = 0; i < n; i++) {
-        if (ops[i].verb == 'c')
-            step_reader(&ops[i], res);
-        else
+        int j = i;
+
+        if (ops[i].race)
+            continue;
+        if (ops[i].verb != 'c') {
             apply_mutation(&ops[i]);
+            continue;
+        }
+        while (j > 0 && ops[j - 1].race)
+            j--;
+        step_reader(&ops[i], res, &ops[j], i - j);
     }
 }
 
@@ -1401,9 +1435,11 @@ static void write_ops(FILE *f, const struct op *ops, int n)
         if (ops[i].verb == 'c') {
             fprintf(f, "c %s %s\n", reader_name[ops[i].reader], ops[i].arg);
         } else if (ops[i].verb == 'r') {
-            fprintf(f, "r %c %s\n", ops[i].sim, ops[i].rel);
+            fprintf(f, "%c %c %s\n", ops[i].race ? 'R' : 'r', ops[i].sim,
+                    ops[i].rel);
         } else {
-            fprintf(f, "w %c %s ", ops[i].sim, ops[i].rel);
+            fprintf(f, "%c %c %s ", ops[i].race ? 'W' : 'w', ops[i].sim,
+                    ops[i].rel);
             hex_put(f, ops[i].val);
             fputs(ops[i].val[0] ? "\n" : "-\n", f);
         }
@@ -1415,7 +1451,7 @@ static void save_finding(const struct result *res, unsigned long episode,
 {
     char path[1024];
     FILE *f;
-    int i;
+    int i, k;
 
     snprintf(path, sizeof(path), "%s/finding-%lu.txt", F.findings,
              F.nfindings);
@@ -1430,6 +1466,11 @@ static void save_finding(const struct result *res, unsigned long episode,
         ;
     fprintf(f, "finding %s\ndetail %s\nops %d (minimized from %d)\n",
             res->key, res->detail, n, orig_n);
+    for (k = 0; k < n && !ops[k].race; k++)
+        ;
+    if (k < n)
+        fprintf(f, "note a move races libxl: a replay may not time it the "
+                   "same\n");
     /* not an attack: the tree does it unprovoked */
     if (i == n)
         fprintf(f, "note no hostile move needed: a defect of the tree, "
@@ -1486,12 +1527,21 @@ static void fuzz_loop(const atf_tc_t *tc, FILE *summary)
             int m = 1 + (int)rndn(4), k;
             struct result res;
 
-            for (k = 0; k < m && ep_n < MAX_OPS - 1; k++) {
+            int race0;
+
+            for (k = 0; k < m && ep_n < MAX_OPS - 2; k++) {
                 gen_mutation(&ep_ops[ep_n]);
                 apply_mutation(&ep_ops[ep_n++]);
             }
+            /* one step in four, a move racing the reader */
+            race0 = ep_n;
+            if (rndn(4) == 0) {
+                gen_mutation(&ep_ops[ep_n]);
+                ep_ops[ep_n++].race = true;
+            }
             gen_reader(&ep_ops[ep_n]);
-            step_reader(&ep_ops[ep_n++], &res);
+            step_reader(&ep_ops[ep_n], &res, &ep_ops[race0], ep_n - race0);
+            ep_n++;
             F.steps++;
             if (res.nfound) {
                 F.occurrences++;
@@ -1572,6 +1622,11 @@ static void replay(const char *file, FILE *summary)
             continue;
         memset(op, 0, sizeof(*op));
         op->verb = line[0];
+        /* W, R: a move racing the reader that follows */
+        if (op->verb == 'W' || op->verb == 'R') {
+            op->race = true;
+            op->verb = (char)(op->verb - 'A' + 'a');
+        }
         if (op->verb == 'c' && sscanf(line + 2, "%255s %15s", a, op->arg) == 2) {
             for (op->reader = 0; op->reader < R_COUNT; op->reader++)
                 if (!strcmp(reader_name[op->reader], a))
