@@ -532,7 +532,7 @@ static char *hostile_value(char sim, const char *dir, const char *key)
     sscanf(dir, "%7[a-z]", kind);
     devid = (unsigned)strtoul(strrchr(dir, '/') + 1, NULL, 10);
     if (path && rndn(4)) {
-        switch (rndn(5)) {
+        switch (rndn(6)) {
         case 0: /* the victim's backend */
             snprintf(buf, sizeof(buf), "/local/domain/0/backend/%s/%u/%u",
                      kind, VICTIM, !strcmp(kind, "vbd") ? XVDA : 0);
@@ -548,12 +548,26 @@ static char *hostile_value(char sim, const char *dir, const char *key)
         case 3: /* dom0's own dirs */
             snprintf(buf, sizeof(buf), "/local/domain/0");
             break;
+        case 4: { /* another device of the same guest */
+            unsigned i, other = 0, obdom = 0;
+
+            for (i = 0; i < NDEVS; i++)
+                if (!strcmp(devs[i].kind, kind) && devs[i].devid != devid) {
+                    other = devs[i].devid;
+                    obdom = devs[i].bdom;
+                }
+            if (sim == 'g')
+                snprintf(buf, sizeof(buf), "/local/domain/%u/backend/%s/%u/%u",
+                         obdom, kind, GUEST, other);
+            else
+                snprintf(buf, sizeof(buf), "/local/domain/%u/device/%s/%u",
+                         GUEST, kind, other);
+            break;
+        }
         default:
             snprintf(buf, sizeof(buf), "/local/domain/0/backend/%s/%u/" CANARY
                      "%u", kind, GUEST, c);
         }
-        (void)sim;
-        (void)devid;
         return strdup(buf);
     }
     if (!strcmp(key, "mac") && rndn(3)) {
