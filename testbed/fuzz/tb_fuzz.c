@@ -18,8 +18,9 @@
  * driver domain or dom0's backend (the guest's backend dirs), one step in
  * four another one racing the reader (made while it runs), then one
  * libxl reader, or now and then an operation (a device looked up as xl
- * does, then destroyed), run in a forked child with its own libxl context
- * so that a crash or sanitizer report is caught and the fuzzing goes on.
+ * does, then destroyed or removed), run in a forked child with its own
+ * libxl context so that a crash or sanitizer report is caught and the
+ * fuzzing goes on.
  * An episode is a few steps from the snapshot; the nodes it touched are
  * put back after it (every node, and libxl's stored domain configurations,
  * after libxl itself wrote).
@@ -86,11 +87,14 @@ enum reader {
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     R_RETRIEVE_CONFIG,
 #endif
-    /* operations: looked up as xl does, then destroyed */
+    /* operations: looked up as xl does, then destroyed or removed */
     R_DISK_DESTROY, R_NIC_DESTROY, R_VTPM_DESTROY,
+    R_DISK_REMOVE, R_NIC_REMOVE, R_VTPM_REMOVE,
     R_COUNT
 };
 #define R_FIRST_OP R_DISK_DESTROY
+/* The kind an operation acts on: 0 disk, 1 nic, 2 vtpm. */
+#define OP_KIND(r) (((r) - R_FIRST_OP) % 3)
 
 static const char *const reader_name[] = {
     "libxl_device_disk_list", "libxl_device_disk_getinfo",
@@ -104,6 +108,8 @@ static const char *const reader_name[] = {
 #endif
     "libxl_device_disk_destroy", "libxl_device_nic_destroy",
     "libxl_device_vtpm_destroy",
+    "libxl_device_disk_remove", "libxl_device_nic_remove",
+    "libxl_device_vtpm_remove",
 };
 
 /* --- the op log ----------------------------------------------------------- */
@@ -468,7 +474,7 @@ static void world_start(const atf_tc_t *tc)
     }
 }
 
-/* --- hostile moves ----------------------------------------------------------- */
+/* --- hostile moves ------------------------------------------------------ */
 
 /* The dirs each attacker owns, relative to its area. */
 static const char *const dirs_g[] = {
@@ -667,16 +673,19 @@ static void gen_reader(struct op *op)
     else
         op->reader = (int)rndn(R_FIRST_OP);
     switch (op->reader) {
+    case R_DISK_REMOVE:
     case R_DISK_DESTROY:
     case R_DISK_GETINFO:
     case R_VDEV_TO_DISK:
         snprintf(op->arg, sizeof(op->arg), "%s", vdevs[rndn(3)]);
         break;
+    case R_NIC_REMOVE:
     case R_NIC_DESTROY:
     case R_NIC_GETINFO:
     case R_DEVID_TO_NIC:
         snprintf(op->arg, sizeof(op->arg), "%u", rndn(2));
         break;
+    case R_VTPM_REMOVE:
     case R_VTPM_DESTROY:
     case R_VTPM_GETINFO:
     case R_DEVID_TO_VTPM:
@@ -940,30 +949,45 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         libxl_device_vtpm_dispose(&v);
         break;
     }
-    case R_DISK_DESTROY: {
+    case R_DISK_DESTROY:
+    case R_DISK_REMOVE: {
         libxl_device_disk d;
 
         libxl_device_disk_init(&d);
-        if (libxl_vdev_to_device_disk(ctx, GUEST, op->arg, &d) == 0)
-            libxl_device_disk_destroy(ctx, GUEST, &d, NULL);
+        if (libxl_vdev_to_device_disk(ctx, GUEST, op->arg, &d) == 0) {
+            if (op->reader == R_DISK_REMOVE)
+                libxl_device_disk_remove(ctx, GUEST, &d, NULL);
+            else
+                libxl_device_disk_destroy(ctx, GUEST, &d, NULL);
+        }
         libxl_device_disk_dispose(&d);
         break;
     }
-    case R_NIC_DESTROY: {
+    case R_NIC_DESTROY:
+    case R_NIC_REMOVE: {
         libxl_device_nic nic;
 
         libxl_device_nic_init(&nic);
-        if (libxl_devid_to_device_nic(ctx, GUEST, atoi(op->arg), &nic) == 0)
-            libxl_device_nic_destroy(ctx, GUEST, &nic, NULL);
+        if (libxl_devid_to_device_nic(ctx, GUEST, atoi(op->arg), &nic) == 0) {
+            if (op->reader == R_NIC_REMOVE)
+                libxl_device_nic_remove(ctx, GUEST, &nic, NULL);
+            else
+                libxl_device_nic_destroy(ctx, GUEST, &nic, NULL);
+        }
         libxl_device_nic_dispose(&nic);
         break;
     }
-    case R_VTPM_DESTROY: {
+    case R_VTPM_DESTROY:
+    case R_VTPM_REMOVE: {
         libxl_device_vtpm v;
 
         libxl_device_vtpm_init(&v);
-        if (libxl_devid_to_device_vtpm(ctx, GUEST, 0, &v) == 0)
-            libxl_device_vtpm_destroy(ctx, GUEST, &v, NULL);
+        if (libxl_devid_to_device_vtpm(ctx, GUEST, 0, &v) == 0) {
+            if (op->reader == R_VTPM_REMOVE)
+                libxl_device_vtpm_remove(ctx, GUEST, &v, NULL);
+            else
+                libxl_device_vtpm_destroy(ctx, GUEST, &v, NULL);
+        }
         libxl_device_vtpm_dispose(&v);
         break;
     }
@@ -1058,16 +1082,47 @@ static bool under(const char *path, const char *dir)
 /*
  * libxl removes the parents of a device's dirs that the device leaves
  * empty (libxl__xs_path_cleanup): an rm of an ancestor of the device's own
- * dirs is allowed when no other device, the guest's or the victim's,
- * lives below it.
+ * dirs is allowed when no dir of another device, the guest's or the
+ * victim's, was below it when the operation began.
  */
+static const struct dev victim_devs[] = {
+    { "vbd", XVDA, 0 }, { "vif", 0, 0 }, { "vtpm", 0, 0 },
+};
+
+/* The dirs of device i (the guest's, then the victim's): frontend,
+ * backend, record. */
+static void dev_dirs(unsigned i, char d[3][256])
+{
+    const struct dev *o = i < NDEVS ? &devs[i] : &victim_devs[i - NDEVS];
+    uint32_t dom = i < NDEVS ? GUEST : VICTIM;
+
+    snprintf(d[0], 256, "/local/domain/%u/device/%s/%u", dom, o->kind,
+             o->devid);
+    snprintf(d[1], 256, "/local/domain/%u/backend/%s/%u/%u", o->bdom,
+             o->kind, dom, o->devid);
+    snprintf(d[2], 256, "/libxl/%u/device/%s/%u", dom, o->kind, o->devid);
+}
+
+/* Which dirs of the other devices were there when the operation began. */
+static bool dir_present[NDEVS + 3][3];
+
+static void note_present(void)
+{
+    unsigned i, k;
+
+    for (i = 0; i < NDEVS + 3; i++) {
+        char d[3][256];
+
+        dev_dirs(i, d);
+        for (k = 0; k < 3; k++)
+            dir_present[i][k] = tb_xs_exists(F.w.tb, "%s", d[k]);
+    }
+}
+
 static bool lone_parent(const char *path, const char *kind, unsigned devid,
                         uint32_t bdom)
 {
-    static const struct dev victim_devs[] = {
-        { "vbd", XVDA, 0 }, { "vif", 0, 0 }, { "vtpm", 0, 0 },
-    };
-    char own[3][256], d[256];
+    char own[3][256];
     unsigned i, k;
     bool ancestor = false;
 
@@ -1080,24 +1135,16 @@ static bool lone_parent(const char *path, const char *kind, unsigned devid,
             ancestor = true;
     if (!ancestor)
         return false;
+    /* an rm is recursive: no other device's dir may have been below */
     for (i = 0; i < NDEVS + 3; i++) {
-        const struct dev *o = i < NDEVS ? &devs[i] : &victim_devs[i - NDEVS];
-        uint32_t dom = i < NDEVS ? GUEST : VICTIM;
+        char d[3][256];
 
-        if (dom == GUEST && !strcmp(o->kind, kind) && o->devid == devid)
+        if (i < NDEVS && !strcmp(devs[i].kind, kind) && devs[i].devid == devid)
             continue;
-        snprintf(d, sizeof(d), "/local/domain/%u/device/%s/%u", dom, o->kind,
-                 o->devid);
-        if (under(d, path))
-            return false;
-        snprintf(d, sizeof(d), "/local/domain/%u/backend/%s/%u/%u", o->bdom,
-                 o->kind, dom, o->devid);
-        if (under(d, path))
-            return false;
-        snprintf(d, sizeof(d), "/libxl/%u/device/%s/%u", dom, o->kind,
-                 o->devid);
-        if (under(d, path))
-            return false;
+        dev_dirs(i, d);
+        for (k = 0; k < 3; k++)
+            if (dir_present[i][k] && under(d[k], path))
+                return false;
     }
     return true;
 }
@@ -1108,21 +1155,20 @@ static bool allowed(const struct op *op, const char *path, bool rm)
     unsigned devid, i;
     char d[256];
 
-    switch (op->reader) {
-    case R_DISK_DESTROY:
+    if (op->reader < R_FIRST_OP)
+        return false;
+    switch (OP_KIND(op->reader)) {
+    case 0:
         kind = "vbd";
         devid = op->arg[3] == 'a' ? XVDA : op->arg[3] == 'b' ? XVDB : XVDC;
         break;
-    case R_NIC_DESTROY:
+    case 1:
         kind = "vif";
         devid = (unsigned)atoi(op->arg);
         break;
-    case R_VTPM_DESTROY:
+    default:
         kind = "vtpm";
         devid = 0;
-        break;
-    default:
-        return false;
     }
     for (i = 0; i < NDEVS; i++)
         if (!strcmp(devs[i].kind, kind) && devs[i].devid == devid)
@@ -1271,6 +1317,7 @@ static void step_reader(const struct op *op, struct result *res,
      * elsewhere, which is the finding).
      */
     if (op->reader >= R_FIRST_OP) {
+        note_present();
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "active"));
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_d, "active"));
     }
@@ -1313,7 +1360,7 @@ static void step_reader(const struct op *op, struct result *res,
     ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
     if (op->reader >= R_FIRST_OP) {
         static const char *const kinds[] = { "vbd", "vif", "vtpm" };
-        const char *kind = kinds[op->reader - R_DISK_DESTROY];
+        const char *kind = kinds[OP_KIND(op->reader)];
         char d[256];
 
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "passive"));
@@ -1641,7 +1688,8 @@ static void replay(const char *file, FILE *summary)
             op->race = true;
             op->verb = (char)(op->verb - 'A' + 'a');
         }
-        if (op->verb == 'c' && sscanf(line + 2, "%255s %15s", a, op->arg) == 2) {
+        if (op->verb == 'c' &&
+            sscanf(line + 2, "%255s %15s", a, op->arg) == 2) {
             for (op->reader = 0; op->reader < R_COUNT; op->reader++)
                 if (!strcmp(reader_name[op->reader], a))
                     break;
@@ -1652,7 +1700,8 @@ static void replay(const char *file, FILE *summary)
                    sscanf(line + 2, "%c %127s", &op->sim, op->rel) == 2) {
             ep_n++;
         } else if (op->verb == 'w' &&
-                   sscanf(line + 2, "%c %127s %255s", &op->sim, op->rel, b) >= 2) {
+                   sscanf(line + 2, "%c %127s %255s", &op->sim, op->rel,
+                          b) >= 2) {
             const char *hex = strrchr(line, ' ') + 1;
             size_t i, n = strcmp(hex, "-") ? strlen(hex) / 2 : 0;
 
@@ -1672,7 +1721,8 @@ static void replay(const char *file, FILE *summary)
            res.nfound ? res.key : "no finding",
            res.nfound ? ": " : "", res.nfound ? res.detail : "");
     printf("fuzz: %s\n", found ? "reproduced" : "not reproduced");
-    fprintf(summary, "replay\t%s\t%s\n", found ? "reproduced" : "not-reproduced",
+    fprintf(summary, "replay\t%s\t%s\n",
+            found ? "reproduced" : "not-reproduced",
             res.nfound ? res.key : "-");
     ep_reset();
 }
