@@ -4,7 +4,8 @@
  *
  * One ATF-C case, "fuzz", run directly by kit fuzz (not by kyua), with
  * its parameters as config variables:
- *   -v seed=N -v seconds=S -v iterations=N -v findings=DIR -v summary=FILE
+ *   -v seed=N -v seconds=S -v iterations=N -v mutations=N
+ *   -v findings=DIR -v summary=FILE
  *   -v replay=FILE        re-run a saved finding instead of fuzzing
  *
  * The world is tb_world_start's: guest 1 with disks, a cdrom, nics and a
@@ -90,11 +91,13 @@ enum reader {
     /* operations: looked up as xl does, then destroyed or removed */
     R_DISK_DESTROY, R_NIC_DESTROY, R_VTPM_DESTROY,
     R_DISK_REMOVE, R_NIC_REMOVE, R_VTPM_REMOVE,
+    /* a nic added with devid -1: libxl__device_nextid picks its devid */
+    R_NIC_ADD,
     R_COUNT
 };
 #define R_FIRST_OP R_DISK_DESTROY
 /* The kind an operation acts on: 0 disk, 1 nic, 2 vtpm. */
-#define OP_KIND(r) (((r) - R_FIRST_OP) % 3)
+#define OP_KIND(r) ((r) == R_NIC_ADD ? 1 : ((r) - R_FIRST_OP) % 3)
 
 static const char *const reader_name[] = {
     "libxl_device_disk_list", "libxl_device_disk_getinfo",
@@ -110,6 +113,7 @@ static const char *const reader_name[] = {
     "libxl_device_vtpm_destroy",
     "libxl_device_disk_remove", "libxl_device_nic_remove",
     "libxl_device_vtpm_remove",
+    "libxl_device_nic_add",
 };
 
 /* --- the op log ----------------------------------------------------------- */
@@ -397,6 +401,22 @@ static const struct dev {
     { "vif", 0, 0 }, { "vif", 1, DRVDOM }, { "vtpm", 0, DRVDOM },
 };
 #define NDEVS (sizeof(devs) / sizeof(devs[0]))
+
+/*
+ * The devid a device of KIND added with devid -1 must get: the one after
+ * the guest's highest (the guest may hide its own frontend entries, and
+ * cannot add any, so nothing it does may change it); any other is a
+ * device that is not the new one.
+ */
+static unsigned new_devid(const char *kind)
+{
+    unsigned i, next = 0;
+
+    for (i = 0; i < NDEVS; i++)
+        if (!strcmp(devs[i].kind, kind) && devs[i].devid >= next)
+            next = devs[i].devid + 1;
+    return next;
+}
 
 /*
  * Every frontend has seen its backend wait and answered (3 or 4); then,
@@ -991,6 +1011,26 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         libxl_device_vtpm_dispose(&v);
         break;
     }
+    case R_NIC_ADD: {
+        /* served by dom0, as xl network-attach does by default */
+        static const libxl_mac mac = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x02 };
+        libxl_device_nic nic;
+        unsigned want = new_devid("vif");
+
+        libxl_device_nic_init(&nic);
+        nic.devid = -1;
+        nic.backend_domid = 0;
+        memcpy(nic.mac, mac, sizeof(mac));
+        /* the add may fail (the backend does not come up): the devid it
+         * chose is judged all the same, its writes by the parent */
+        libxl_device_nic_add(ctx, GUEST, &nic, NULL);
+        chk_i("devid", nic.devid, false);
+        if (nic.devid >= 0 && (unsigned)nic.devid != want)
+            flag("other-device", "devid", "%d, not the new devid %u",
+                 nic.devid, want);
+        libxl_device_nic_dispose(&nic);
+        break;
+    }
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     case R_RETRIEVE_CONFIG: {
         libxl_domain_config dc;
@@ -1164,7 +1204,8 @@ static bool allowed(const struct op *op, const char *path, bool rm)
         break;
     case 1:
         kind = "vif";
-        devid = (unsigned)atoi(op->arg);
+        devid = op->reader == R_NIC_ADD ? new_devid(kind)
+                                        : (unsigned)atoi(op->arg);
         break;
     default:
         kind = "vtpm";
@@ -1570,17 +1611,20 @@ static void fuzz_loop(const atf_tc_t *tc, FILE *summary)
 {
     uint64_t seconds = cfg_u64(tc, "seconds", 0);
     uint64_t iterations = cfg_u64(tc, "iterations", 0);
+    /* a budget of hostile moves (the benchmark's unit), checked per step */
+    uint64_t mutations = cfg_u64(tc, "mutations", 0);
     double t0 = now_s(), last = t0, fuzz_time = 0;
     unsigned long episode;
 
-    if (!seconds && !iterations)
+    if (!seconds && !iterations && !mutations)
         seconds = 30;
     for (episode = 0;; episode++) {
         int steps = 2 + (int)rndn(5), s;
         double te = now_s();
 
         if ((seconds && now_s() - t0 >= (double)seconds) ||
-            (iterations && F.steps >= iterations))
+            (iterations && F.steps >= iterations) ||
+            (mutations && F.mutations >= mutations))
             break;
         world_restore();
         ep_reset();
@@ -1633,7 +1677,8 @@ static void fuzz_loop(const atf_tc_t *tc, FILE *summary)
             /* after an op the world has one device less: a fresh episode */
             if (ep_ops[ep_n - 1].reader >= R_FIRST_OP)
                 break;
-            if (iterations && F.steps >= iterations)
+            if ((iterations && F.steps >= iterations) ||
+                (mutations && F.mutations >= mutations))
                 break;
         }
         fuzz_time += now_s() - te;
