@@ -81,14 +81,20 @@ static void wr(const char *path, const char *value)
 /*
  * Like Linux's xenbus_switch_state: the state node is rewritten only if it
  * still exists, in one transaction, so a device that libxl removed meanwhile
- * is not brought back to life by a late write.
+ * is not brought back to life by a late write.  And only if it still holds
+ * the state the move was decided on: libxl writes Closing (5) into the
+ * backend's own state node to remove a device, and a move decided on the
+ * state read just before (2 -> 4 for a device added a moment earlier) must
+ * not write over it, or the removal waits for a Closed that never comes.
+ * The watch fires again for the new state, and the move is decided anew.
  */
-static void set_state(const char *dev, int state)
+static void set_state(const char *dev, int from, int state)
 {
     char p[512], v[8];
     xs_transaction_t t;
     unsigned int len;
-    void *old;
+    char *old;
+    int now;
 
     snprintf(p, sizeof(p), "%s/state", dev);
     snprintf(v, sizeof(v), "%d", state);
@@ -103,7 +109,12 @@ static void set_state(const char *dev, int state)
             xs_transaction_end(xs, t, true);
             return;
         }
+        now = atoi(old);          /* as rd_int read it */
         free(old);
+        if (now != from) {
+            xs_transaction_end(xs, t, true);
+            return;
+        }
         if (!xs_write(xs, t, p, v, strlen(v))) {
             fprintf(stderr, "tb-sim: write %s: %s\n", p, strerror(errno));
             xs_transaction_end(xs, t, true);
@@ -235,12 +246,12 @@ static void backend_device(const char *dev)
     }
 
     if (state == 1 && online)
-        set_state(dev, 2);
+        set_state(dev, state, 2);
     else if ((state == 2 || state == 3) && online &&
              (fe_state == 3 || fe_state == 4) && hotplug_done(dev))
-        set_state(dev, 4);
+        set_state(dev, state, 4);
     else if (state == 5)
-        set_state(dev, 6);
+        set_state(dev, state, 6);
     else if (state == 6 && !online && self != 0) {
         /*
          * xl devd first runs the backend's hotplug script: removing the
@@ -283,13 +294,13 @@ static void frontend_device(const char *dev)
         wr(p, "8");
         snprintf(p, sizeof(p), "%s/event-channel", dev);
         wr(p, "9");
-        set_state(dev, 3);
+        set_state(dev, state, 3);
     } else if (state == 3 && be_state == 4) {
-        set_state(dev, 4);
+        set_state(dev, state, 4);
     } else if ((state == 3 || state == 4) && be_state == 5) {
-        set_state(dev, 5);
+        set_state(dev, state, 5);
     } else if (state == 5 && (be_state == 5 || be_state == 6)) {
-        set_state(dev, 6);
+        set_state(dev, state, 6);
     }
 }
 
