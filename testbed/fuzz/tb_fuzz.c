@@ -53,11 +53,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,6 +73,9 @@
 #define XVDA    51712
 #define XVDB    51728
 #define XVDC    51744
+#define XVDD    51760   /* the disk R_DISK_ADD adds */
+#define HVMG    4       /* an HVM guest: cdrom-insert refuses PV guests */
+#define HDC     5632    /* its qdisk cdrom, served by dom0 */
 #define GUEST_UUID  "2b9b4d53-17c9-4b8e-9a53-6d0c0a1e5f01"
 #define VICTIM_UUID "7c1f0e2a-66a6-4c3b-8d5e-0f3a9b2c4d03"
 #define HUGE_LEN 3000
@@ -88,16 +93,23 @@ enum reader {
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     R_RETRIEVE_CONFIG,
 #endif
+#ifdef LIBXL_HAVE_PVUSB
+    R_USBCTRL_LIST, R_USBCTRL_GETINFO, R_DEVID_TO_USBCTRL, R_USBDEV_LIST,
+#endif
     /* operations: looked up as xl does, then destroyed or removed */
     R_DISK_DESTROY, R_NIC_DESTROY, R_VTPM_DESTROY,
     R_DISK_REMOVE, R_NIC_REMOVE, R_VTPM_REMOVE,
     /* a nic added with devid -1: libxl__device_nextid picks its devid */
     R_NIC_ADD,
+    /* a new disk, xvdd, served by dom0 or the driver domain (ARG) */
+    R_DISK_ADD,
+    /* new media in the HVM guest's qdisk cdrom */
+    R_CDROM_INSERT,
+    /* the guest asks to eject its cdrom: the event libxl raises */
+    R_DISK_EJECT,
     R_COUNT
 };
 #define R_FIRST_OP R_DISK_DESTROY
-/* The kind an operation acts on: 0 disk, 1 nic, 2 vtpm. */
-#define OP_KIND(r) ((r) == R_NIC_ADD ? 1 : ((r) - R_FIRST_OP) % 3)
 
 static const char *const reader_name[] = {
     "libxl_device_disk_list", "libxl_device_disk_getinfo",
@@ -109,11 +121,18 @@ static const char *const reader_name[] = {
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     "libxl_retrieve_domain_configuration",
 #endif
+#ifdef LIBXL_HAVE_PVUSB
+    "libxl_device_usbctrl_list", "libxl_device_usbctrl_getinfo",
+    "libxl_devid_to_device_usbctrl", "libxl_device_usbdev_list",
+#endif
     "libxl_device_disk_destroy", "libxl_device_nic_destroy",
     "libxl_device_vtpm_destroy",
     "libxl_device_disk_remove", "libxl_device_nic_remove",
     "libxl_device_vtpm_remove",
     "libxl_device_nic_add",
+    "libxl_device_disk_add",
+    "libxl_cdrom_insert",
+    "libxl_evenable_disk_eject",
 };
 
 /* --- the op log ----------------------------------------------------------- */
@@ -219,7 +238,7 @@ static void snap_walk(struct xs_handle *xs, struct snap *s, const char *path)
 /* What the attackers may change, and libxl's record. */
 static const char *const snap_roots[] = {
     "/local/domain/1/device", "/local/domain/2/backend",
-    "/local/domain/0/backend", "/libxl", NULL
+    "/local/domain/0/backend", "/local/domain/4/device", "/libxl", NULL
 };
 static struct snap world_snap;
 
@@ -391,6 +410,50 @@ static void add_vtpm(struct tb *tb, uint32_t domid, uint32_t bdom,
     libxl_device_vtpm_dispose(&v);
 }
 
+#ifdef LIBXL_HAVE_PVUSB
+/* A PV USB controller, as vusb_test adds it. */
+static void add_usbctrl(struct tb *tb, int devid, uint32_t bdom)
+{
+    libxl_device_usbctrl c;
+
+    libxl_device_usbctrl_init(&c);
+    c.type = LIBXL_USBCTRL_TYPE_PV;
+    c.devid = devid;
+    c.version = 2;
+    c.ports = 4;
+    c.backend_domid = bdom;
+    ATF_REQUIRE_EQ(0, libxl_device_usbctrl_add(tb->ctx, GUEST, &c, NULL));
+    libxl_device_usbctrl_dispose(&c);
+}
+#endif
+
+/*
+ * HVM guest 4 and its cdrom hdc on qemu's qdisk backend in dom0, as
+ * sec_cdrom_insert_test sets them up: the traditional device model (no
+ * dm-version node), so that a media change is the xenstore write alone.
+ */
+static void add_hvm_cdrom(struct tb *tb)
+{
+    libxl_device_disk d;
+    char pid[64];
+
+    tb_domain_create(tb, HVMG, "hvmguest", TB_HVM);
+    snprintf(pid, sizeof(pid), "/local/domain/%u/image/device-model-pid",
+             HVMG);
+    tb_xs_write(tb, pid, "999999");
+    libxl_device_disk_init(&d);
+    d.backend_domid = 0;
+    d.pdev_path = strdup("/srv/tb/install.iso");
+    d.vdev = strdup("hdc");
+    d.backend = LIBXL_DISK_BACKEND_QDISK;
+    d.format = LIBXL_DISK_FORMAT_RAW;
+    d.is_cdrom = 1;
+    d.removable = 1;
+    d.readwrite = 0;
+    ATF_REQUIRE_EQ(0, libxl_device_disk_add(tb->ctx, HVMG, &d, NULL));
+    libxl_device_disk_dispose(&d);
+}
+
 /* The guest's devices: KIND/DEVID, and who serves each. */
 static const struct dev {
     const char *kind;
@@ -399,6 +462,9 @@ static const struct dev {
 } devs[] = {
     { "vbd", XVDA, DRVDOM }, { "vbd", XVDB, 0 }, { "vbd", XVDC, DRVDOM },
     { "vif", 0, 0 }, { "vif", 1, DRVDOM }, { "vtpm", 0, DRVDOM },
+#ifdef LIBXL_HAVE_PVUSB
+    { "vusb", 0, 0 }, { "vusb", 1, DRVDOM },
+#endif
 };
 #define NDEVS (sizeof(devs) / sizeof(devs[0]))
 
@@ -476,6 +542,11 @@ static void world_start(const atf_tc_t *tc)
     add_nic(tb, GUEST, 0, 0, guest_mac0, "xenbr-tb0");
     add_nic(tb, GUEST, DRVDOM, 1, guest_mac1, "xenbr-tb1");
     add_vtpm(tb, GUEST, DRVDOM, GUEST_UUID);
+#ifdef LIBXL_HAVE_PVUSB
+    add_usbctrl(tb, 0, 0);
+    add_usbctrl(tb, 1, DRVDOM);
+#endif
+    add_hvm_cdrom(tb);
     wait_connected(tb, false);
     /* from now on only the fuzzer moves: a replay is deterministic */
     ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_g, "passive"));
@@ -498,12 +569,27 @@ static void world_start(const atf_tc_t *tc)
 
 /* The dirs each attacker owns, relative to its area. */
 static const char *const dirs_g[] = {
-    "vbd/51712", "vbd/51728", "vbd/51744", "vif/0", "vif/1", "vtpm/0", NULL
+    "vbd/51712", "vbd/51728", "vbd/51744", "vif/0", "vif/1", "vtpm/0",
+#ifdef LIBXL_HAVE_PVUSB
+    "vusb/0", "vusb/1",
+#endif
+    NULL
 };
 static const char *const dirs_d[] = {
-    "vbd/1/51712", "vbd/1/51744", "vif/1/1", "vtpm/1/0", NULL
+    "vbd/1/51712", "vbd/1/51744", "vif/1/1", "vtpm/1/0",
+#ifdef LIBXL_HAVE_PVUSB
+    "vusb/1/1",
+#endif
+    NULL
 };
-static const char *const dirs_0[] = { "vbd/1/51728", "vif/1/0", NULL };
+/* dom0 also serves the HVM guest's cdrom (qemu's qdisk backend) */
+static const char *const dirs_0[] = {
+    "vbd/1/51728", "vif/1/0", "qdisk/4/5632",
+#ifdef LIBXL_HAVE_PVUSB
+    "vusb/1/0",
+#endif
+    NULL
+};
 
 static struct tb_sim *sim_of(char s)
 {
@@ -711,6 +797,21 @@ static void gen_reader(struct op *op)
     case R_DEVID_TO_VTPM:
         snprintf(op->arg, sizeof(op->arg), "0");
         break;
+#ifdef LIBXL_HAVE_PVUSB
+    case R_USBCTRL_GETINFO:
+    case R_DEVID_TO_USBCTRL:
+        snprintf(op->arg, sizeof(op->arg), "%u", rndn(2));
+        break;
+#endif
+    case R_DISK_ADD:        /* the new disk's backend domain */
+        snprintf(op->arg, sizeof(op->arg), "%u", rndn(2) ? DRVDOM : 0);
+        break;
+    case R_CDROM_INSERT:
+        snprintf(op->arg, sizeof(op->arg), "hdc");
+        break;
+    case R_DISK_EJECT:
+        snprintf(op->arg, sizeof(op->arg), "xvdc");
+        break;
     default:
         snprintf(op->arg, sizeof(op->arg), "-");
     }
@@ -865,6 +966,47 @@ static void paths_of(const char *kind, unsigned devid, char *be, char *fe)
         chk_i("frontend_id", (info)->frontend_id, true);                    \
         chk_i("devid", (info)->devid, false);                               \
     } while (0)
+
+#ifdef LIBXL_HAVE_PVUSB
+static void chk_usbctrl(const libxl_device_usbctrl *c)
+{
+    chk_i("devid", c->devid, false);
+    chk_i("version", c->version, false);
+    chk_i("ports", c->ports, false);
+    chk_i("backend_domid", c->backend_domid, true);
+    chk_s("backend_domname", c->backend_domname, NULL);
+}
+#endif
+
+/*
+ * Runs the child's libxl event loop until an event comes or timeout_ms
+ * pass (as sec_disk_test does for the eject event).
+ */
+static libxl_event *next_event(libxl_ctx *ctx, int timeout_ms)
+{
+    struct timeval t0, now;
+
+    gettimeofday(&t0, NULL);
+    for (;;) {
+        struct pollfd fds[32];
+        int nfds = 32, timeout = 20;
+        libxl_event *ev = NULL;
+
+        if (libxl_event_check(ctx, &ev, LIBXL_EVENTMASK_ALL, NULL, NULL) == 0)
+            return ev;
+        gettimeofday(&now, NULL);
+        if ((now.tv_sec - t0.tv_sec) * 1000 +
+            (now.tv_usec - t0.tv_usec) / 1000 > timeout_ms)
+            return NULL;
+        if (libxl_osevent_beforepoll(ctx, &nfds, fds, &timeout, now))
+            return NULL;
+        if (timeout < 0 || timeout > 20)
+            timeout = 20;
+        poll(fds, nfds, timeout);
+        gettimeofday(&now, NULL);
+        libxl_osevent_afterpoll(ctx, nfds, fds, now);
+    }
+}
 
 static void run_reader(libxl_ctx *ctx, const struct op *op)
 {
@@ -1031,6 +1173,116 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         libxl_device_nic_dispose(&nic);
         break;
     }
+    case R_DISK_ADD: {
+        /* xl block-attach of a new disk: the vdev names its devid */
+        libxl_device_disk d;
+        uint32_t bdom = (uint32_t)atoi(op->arg);
+
+        libxl_device_disk_init(&d);
+        d.backend_domid = bdom;
+        d.pdev_path = strdup("/dev/tb/guest1-new");
+        d.vdev = strdup("xvdd");
+        d.backend = LIBXL_DISK_BACKEND_PHY;
+        d.format = LIBXL_DISK_FORMAT_RAW;
+        d.readwrite = 1;
+        if (bdom == 0)
+            d.script = strdup(tb_hotplug_script());
+        /* it may fail (the backend does not come up): its writes are
+         * judged by the parent all the same */
+        libxl_device_disk_add(ctx, GUEST, &d, NULL);
+        chk_disk(&d);
+        libxl_device_disk_dispose(&d);
+        break;
+    }
+    case R_CDROM_INSERT: {
+        /* what xl cd-insert asks for: the vdev and the new media */
+        libxl_device_disk d;
+
+        libxl_device_disk_init(&d);
+        d.pdev_path = strdup("/srv/tb/new.iso");
+        d.vdev = strdup("hdc");
+        d.format = LIBXL_DISK_FORMAT_RAW;
+        d.is_cdrom = 1;
+        d.removable = 1;
+        libxl_cdrom_insert(ctx, HVMG, &d, NULL);
+        chk_disk(&d);
+        libxl_device_disk_dispose(&d);
+        break;
+    }
+    case R_DISK_EJECT: {
+        /* the guest's request is written before the fork (step_reader);
+         * a watch fires once when it is set, so the event comes at once */
+        libxl_evgen_disk_eject *evg = NULL;
+        libxl_event *ev;
+
+        if (libxl_evenable_disk_eject(ctx, GUEST, "xvdc", 0, &evg))
+            break;
+        ev = next_event(ctx, 300);
+        if (ev && ev->type == LIBXL_EVENT_TYPE_DISK_EJECT) {
+            const libxl_device_disk *d = &ev->u.disk_eject.disk;
+
+            chk_disk(d);
+            chk_i("domid", ev->domid, true);
+            /* the event must name the guest's own cdrom: xl would eject
+             * whatever disk it names */
+            if (d->vdev && strcmp(d->vdev, "xvdc") && !strstr(d->vdev, CANARY))
+                flag("other-device", "vdev", "%.100s, not xvdc", d->vdev);
+            if (d->backend_domid != DRVDOM && d->backend_domid != VICTIM &&
+                (d->backend_domid < 70000 || d->backend_domid >= 80000))
+                flag("other-device", "backend_domid", "%u, not %u",
+                     d->backend_domid, DRVDOM);
+        }
+        if (ev)
+            libxl_event_free(ctx, ev);
+        libxl_evdisable_disk_eject(ctx, evg);
+        break;
+    }
+#ifdef LIBXL_HAVE_PVUSB
+    case R_USBCTRL_LIST: {
+        libxl_device_usbctrl *l = libxl_device_usbctrl_list(ctx, GUEST, &n);
+
+        for (i = 0; l && i < n; i++)
+            chk_usbctrl(&l[i]);
+        if (l)
+            libxl_device_usbctrl_list_free(l, n);
+        break;
+    }
+    case R_USBCTRL_GETINFO:
+    case R_DEVID_TO_USBCTRL: {
+        libxl_device_usbctrl c;
+        libxl_usbctrlinfo info;
+        int devid = atoi(op->arg);
+
+        libxl_device_usbctrl_init(&c);
+        if (op->reader == R_DEVID_TO_USBCTRL) {
+            if (libxl_devid_to_device_usbctrl(ctx, GUEST, devid, &c) == 0)
+                chk_usbctrl(&c);
+        } else {
+            c.devid = devid;
+            c.type = LIBXL_USBCTRL_TYPE_PV;
+            libxl_usbctrlinfo_init(&info);
+            if (libxl_device_usbctrl_getinfo(ctx, GUEST, &c, &info) == 0) {
+                CHK_INFO(&info, "vusb", (unsigned)devid);
+                chk_i("version", info.version, false);
+                chk_i("ports", info.ports, false);
+            }
+            libxl_usbctrlinfo_dispose(&info);
+        }
+        libxl_device_usbctrl_dispose(&c);
+        break;
+    }
+    case R_USBDEV_LIST: {
+        libxl_device_usbdev *l = libxl_device_usbdev_list(ctx, GUEST, &n);
+
+        for (i = 0; l && i < n; i++) {
+            chk_i("ctrl", l[i].ctrl, false);
+            chk_i("port", l[i].port, false);
+        }
+        if (l)
+            libxl_device_usbdev_list_free(l, n);
+        break;
+    }
+#endif
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     case R_RETRIEVE_CONFIG: {
         libxl_domain_config dc;
@@ -1043,6 +1295,10 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
                 chk_nic(&dc.nics[i]);
             for (i = 0; i < dc.num_vtpms; i++)
                 chk_vtpm(&dc.vtpms[i]);
+#ifdef LIBXL_HAVE_PVUSB
+            for (i = 0; i < dc.num_usbctrls; i++)
+                chk_usbctrl(&dc.usbctrls[i]);
+#endif
         }
         libxl_domain_config_dispose(&dc);
         break;
@@ -1115,42 +1371,100 @@ static bool under(const char *path, const char *dir)
 }
 
 /*
- * The dirs an operation on the guest's device KIND/DEVID may change: its
- * frontend, its backend where it was configured, and libxl's record of it.
- * A reader may change nothing.
+ * The dirs of a device: its frontend (DOM's device/FEKIND/DEVID), its
+ * backend where it was configured (BDOM's backend/BEKIND/DOM/DEVID) and
+ * libxl's record of it.
  */
-/*
- * libxl removes the parents of a device's dirs that the device leaves
- * empty (libxl__xs_path_cleanup): an rm of an ancestor of the device's own
- * dirs is allowed when no dir of another device, the guest's or the
- * victim's, was below it when the operation began.
- */
-static const struct dev victim_devs[] = {
-    { "vbd", XVDA, 0 }, { "vif", 0, 0 }, { "vtpm", 0, 0 },
-};
-
-/* The dirs of device i (the guest's, then the victim's): frontend,
- * backend, record. */
-static void dev_dirs(unsigned i, char d[3][256])
+static void dirs_for(uint32_t dom, const char *fekind, const char *bekind,
+                     unsigned devid, uint32_t bdom, char d[3][256])
 {
-    const struct dev *o = i < NDEVS ? &devs[i] : &victim_devs[i - NDEVS];
-    uint32_t dom = i < NDEVS ? GUEST : VICTIM;
-
-    snprintf(d[0], 256, "/local/domain/%u/device/%s/%u", dom, o->kind,
-             o->devid);
-    snprintf(d[1], 256, "/local/domain/%u/backend/%s/%u/%u", o->bdom,
-             o->kind, dom, o->devid);
-    snprintf(d[2], 256, "/libxl/%u/device/%s/%u", dom, o->kind, o->devid);
+    snprintf(d[0], 256, "/local/domain/%u/device/%s/%u", dom, fekind, devid);
+    snprintf(d[1], 256, "/local/domain/%u/backend/%s/%u/%u", bdom, bekind,
+             dom, devid);
+    snprintf(d[2], 256, "/libxl/%u/device/%s/%u", dom, fekind, devid);
 }
 
-/* Which dirs of the other devices were there when the operation began. */
-static bool dir_present[NDEVS + 3][3];
+/* The devices of the world besides the guest's: the victim's, the HVM
+ * guest's cdrom. */
+static const struct other {
+    uint32_t dom;
+    const char *fekind, *bekind;
+    unsigned devid;
+    uint32_t bdom;
+} others[] = {
+    { VICTIM, "vbd", "vbd", XVDA, 0 }, { VICTIM, "vif", "vif", 0, 0 },
+    { VICTIM, "vtpm", "vtpm", 0, 0 }, { HVMG, "vbd", "qdisk", HDC, 0 },
+};
+#define NOTHERS (sizeof(others) / sizeof(others[0]))
+#define NALL (NDEVS + NOTHERS)
+
+/* The dirs of device i (the guest's, then the others). */
+static void dev_dirs(unsigned i, char d[3][256])
+{
+    if (i < NDEVS) {
+        dirs_for(GUEST, devs[i].kind, devs[i].kind, devs[i].devid,
+                 devs[i].bdom, d);
+    } else {
+        const struct other *o = &others[i - NDEVS];
+
+        dirs_for(o->dom, o->fekind, o->bekind, o->devid, o->bdom, d);
+    }
+}
+
+/*
+ * The dirs an operation may change: those of its own device (for an add,
+ * the new one).  A reader may change nothing.  Returns false for a reader.
+ */
+static bool op_dirs(const struct op *op, char d[3][256])
+{
+    const char *kind;
+    unsigned devid, i;
+    uint32_t bdom = 0;
+
+    switch (op->reader) {
+    case R_DISK_DESTROY: case R_DISK_REMOVE:
+        kind = "vbd";
+        devid = op->arg[3] == 'a' ? XVDA : op->arg[3] == 'b' ? XVDB : XVDC;
+        break;
+    case R_DISK_EJECT:
+        kind = "vbd";
+        devid = XVDC;
+        break;
+    case R_DISK_ADD:
+        dirs_for(GUEST, "vbd", "vbd", XVDD, (uint32_t)atoi(op->arg), d);
+        return true;
+    case R_CDROM_INSERT:
+        dirs_for(HVMG, "vbd", "qdisk", HDC, 0, d);
+        return true;
+    case R_NIC_DESTROY: case R_NIC_REMOVE:
+        kind = "vif";
+        devid = (unsigned)atoi(op->arg);
+        break;
+    case R_NIC_ADD:     /* served by dom0 */
+        dirs_for(GUEST, "vif", "vif", new_devid("vif"), 0, d);
+        return true;
+    case R_VTPM_DESTROY: case R_VTPM_REMOVE:
+        kind = "vtpm";
+        devid = 0;
+        break;
+    default:
+        return false;
+    }
+    for (i = 0; i < NDEVS; i++)
+        if (!strcmp(devs[i].kind, kind) && devs[i].devid == devid)
+            bdom = devs[i].bdom;
+    dirs_for(GUEST, kind, kind, devid, bdom, d);
+    return true;
+}
+
+/* Which dirs of the devices were there when the operation began. */
+static bool dir_present[NALL][3];
 
 static void note_present(void)
 {
     unsigned i, k;
 
-    for (i = 0; i < NDEVS + 3; i++) {
+    for (i = 0; i < NALL; i++) {
         char d[3][256];
 
         dev_dirs(i, d);
@@ -1159,29 +1473,29 @@ static void note_present(void)
     }
 }
 
-static bool lone_parent(const char *path, const char *kind, unsigned devid,
-                        uint32_t bdom)
+/*
+ * libxl removes the parents of a device's dirs that the device leaves
+ * empty (libxl__xs_path_cleanup): an rm of an ancestor of the device's own
+ * dirs is allowed when no dir of another device, the guest's or another
+ * domain's, was below it when the operation began.
+ */
+static bool lone_parent(const char *path, char own[3][256])
 {
-    char own[3][256];
     unsigned i, k;
     bool ancestor = false;
 
-    snprintf(own[0], 256, "/local/domain/%u/device/%s/%u", GUEST, kind, devid);
-    snprintf(own[1], 256, "/local/domain/%u/backend/%s/%u/%u", bdom, kind,
-             GUEST, devid);
-    snprintf(own[2], 256, "/libxl/%u/device/%s/%u", GUEST, kind, devid);
     for (k = 0; k < 3; k++)
         if (under(own[k], path) && strcmp(own[k], path))
             ancestor = true;
     if (!ancestor)
         return false;
     /* an rm is recursive: no other device's dir may have been below */
-    for (i = 0; i < NDEVS + 3; i++) {
+    for (i = 0; i < NALL; i++) {
         char d[3][256];
 
-        if (i < NDEVS && !strcmp(devs[i].kind, kind) && devs[i].devid == devid)
-            continue;
         dev_dirs(i, d);
+        if (!strcmp(d[0], own[0]))
+            continue;
         for (k = 0; k < 3; k++)
             if (dir_present[i][k] && under(d[k], path))
                 return false;
@@ -1191,40 +1505,17 @@ static bool lone_parent(const char *path, const char *kind, unsigned devid,
 
 static bool allowed(const struct op *op, const char *path, bool rm)
 {
-    const char *kind;
-    unsigned devid, i;
-    char d[256];
+    char own[3][256];
+    unsigned k;
 
-    if (op->reader < R_FIRST_OP)
+    if (!op_dirs(op, own))
         return false;
-    switch (OP_KIND(op->reader)) {
-    case 0:
-        kind = "vbd";
-        devid = op->arg[3] == 'a' ? XVDA : op->arg[3] == 'b' ? XVDB : XVDC;
-        break;
-    case 1:
-        kind = "vif";
-        devid = op->reader == R_NIC_ADD ? new_devid(kind)
-                                        : (unsigned)atoi(op->arg);
-        break;
-    default:
-        kind = "vtpm";
-        devid = 0;
-    }
-    for (i = 0; i < NDEVS; i++)
-        if (!strcmp(devs[i].kind, kind) && devs[i].devid == devid)
-            break;
-    if (rm && lone_parent(path, kind, devid, i < NDEVS ? devs[i].bdom : 0))
+    if (rm && lone_parent(path, own))
         return true;
-    snprintf(d, sizeof(d), "/local/domain/%u/device/%s/%u", GUEST, kind, devid);
-    if (under(path, d))
-        return true;
-    snprintf(d, sizeof(d), "/local/domain/%u/backend/%s/%u/%u",
-             i < NDEVS ? devs[i].bdom : 0, kind, GUEST, devid);
-    if (under(path, d))
-        return true;
-    snprintf(d, sizeof(d), "/libxl/%u/device/%s/%u", GUEST, kind, devid);
-    return under(path, d);
+    for (k = 0; k < 3; k++)
+        if (under(path, own[k]))
+            return true;
+    return false;
 }
 
 /*
@@ -1357,6 +1648,15 @@ static void step_reader(const struct op *op, struct result *res,
      * writes are in the op's own device dirs, unless libxl sent them
      * elsewhere, which is the finding).
      */
+    if (op->reader == R_DISK_EJECT) {
+        /* the guest's honest request, part of the op (not a mutation) */
+        char p[128];
+
+        snprintf(p, sizeof(p), "/local/domain/%u/device/vbd/%u/eject", GUEST,
+                 XVDC);
+        touch(p);
+        tb_sim_cmd(F.sim_g, "write vbd/%u/eject eject", XVDC);
+    }
     if (op->reader >= R_FIRST_OP) {
         note_present();
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "active"));
@@ -1400,20 +1700,23 @@ static void step_reader(const struct op *op, struct result *res,
     buf[have] = '\0';
     ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
     if (op->reader >= R_FIRST_OP) {
-        static const char *const kinds[] = { "vbd", "vif", "vtpm" };
-        const char *kind = kinds[OP_KIND(op->reader)];
-        char d[256];
+        char own[3][256], d[256], bekind[16] = "";
+        unsigned k;
 
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_0, "passive"));
         ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_d, "passive"));
-        /* what the op may have changed (anything else is a finding) */
-        snprintf(d, sizeof(d), "/local/domain/%u/device/%s", GUEST, kind);
+        /* what the op may have changed (anything else is a finding): its
+         * kind's dirs, in the frontend's domain, both backends, the record */
+        op_dirs(op, own);
+        sscanf(own[1], "/local/domain/%*u/backend/%15[a-z]", bekind);
+        for (k = 0; k < 3; k += 2) {
+            snprintf(d, sizeof(d), "%s", own[k]);
+            *strrchr(d, '/') = '\0';
+            touch(d);
+        }
+        snprintf(d, sizeof(d), "/local/domain/0/backend/%s", bekind);
         touch(d);
-        snprintf(d, sizeof(d), "/local/domain/0/backend/%s", kind);
-        touch(d);
-        snprintf(d, sizeof(d), "/local/domain/%u/backend/%s", DRVDOM, kind);
-        touch(d);
-        snprintf(d, sizeof(d), "/libxl/%u/device/%s", GUEST, kind);
+        snprintf(d, sizeof(d), "/local/domain/%u/backend/%s", DRVDOM, bekind);
         touch(d);
         userdata_dirty = true;
     }
