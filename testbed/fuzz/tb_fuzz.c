@@ -49,6 +49,25 @@
  * DIR/finding-N.txt, which -v replay= re-runs.
  */
 #define _GNU_SOURCE
+/*
+ * Consoles and channels are added only by libxl__device_console_add, as
+ * domain creation does: kit fuzz links the static libxenlight, and this
+ * file is built as libxl is (the tree's config.h, the tools' defines), like
+ * the testbed's STATIC_TESTS.  A public function called from here is not
+ * libxl calling itself: libxl_internal.h's warning about that does not
+ * apply.
+ */
+#define __XEN_TOOLS__ 1
+#define _LARGEFILE_SOURCE 1
+#define _LARGEFILE64_SOURCE 1
+#include "../config.h"      /* tools/config.h, through tools/libxl */
+#pragma GCC diagnostic ignored "-Wattribute-warning"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include "libxl_osdeps.h"
+#include "libxl_internal.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -96,6 +115,10 @@ enum reader {
 #ifdef LIBXL_HAVE_PVUSB
     R_USBCTRL_LIST, R_USBCTRL_GETINFO, R_DEVID_TO_USBCTRL, R_USBDEV_LIST,
 #endif
+    R_CONSOLE_GET_TTY, R_PRIMARY_CONSOLE_GET_TTY,
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    R_CHANNEL_LIST, R_CHANNEL_GETINFO,
+#endif
     /* operations: looked up as xl does, then destroyed or removed */
     R_DISK_DESTROY, R_NIC_DESTROY, R_VTPM_DESTROY,
     R_DISK_REMOVE, R_NIC_REMOVE, R_VTPM_REMOVE,
@@ -124,6 +147,10 @@ static const char *const reader_name[] = {
 #ifdef LIBXL_HAVE_PVUSB
     "libxl_device_usbctrl_list", "libxl_device_usbctrl_getinfo",
     "libxl_devid_to_device_usbctrl", "libxl_device_usbdev_list",
+#endif
+    "libxl_console_get_tty", "libxl_primary_console_get_tty",
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    "libxl_device_channel_list", "libxl_device_channel_getinfo",
 #endif
     "libxl_device_disk_destroy", "libxl_device_nic_destroy",
     "libxl_device_vtpm_destroy",
@@ -237,7 +264,8 @@ static void snap_walk(struct xs_handle *xs, struct snap *s, const char *path)
 
 /* What the attackers may change, and libxl's record. */
 static const char *const snap_roots[] = {
-    "/local/domain/1/device", "/local/domain/2/backend",
+    "/local/domain/1/device", "/local/domain/1/console",
+    "/local/domain/2/backend",
     "/local/domain/0/backend", "/local/domain/4/device", "/libxl", NULL
 };
 static struct snap world_snap;
@@ -428,6 +456,67 @@ static void add_usbctrl(struct tb *tb, int devid, uint32_t bdom)
 #endif
 
 /*
+ * The guest's primary console served by dom0 and, where the release has
+ * them, channel 1 (pty) in dom0 and channel 2 (socket) in the driver
+ * domain, as domain creation adds them (console_test, channel_test).
+ */
+static void add_console(libxl__gc *gc, libxl__device_console *console,
+                        libxl__domain_build_state *state)
+{
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    libxl__device device;
+
+    ATF_REQUIRE_EQ(0, libxl__device_console_add(gc, GUEST, console, state,
+                                                &device));
+#else
+    ATF_REQUIRE_EQ(0, libxl__device_console_add(gc, GUEST, console, state));
+#endif
+}
+
+static void add_consoles(struct tb *tb)
+{
+    libxl__domain_build_state state;
+    libxl__device_console console;
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    int i;
+#endif
+    GC_INIT(tb->ctx);
+
+    memset(&state, 0, sizeof(state));
+    state.console_port = 7;
+    state.console_mfn = 0x1234;
+    state.console_domid = 0;
+    libxl__device_console_init(&console);
+    console.devid = 0;
+    console.consback = LIBXL__CONSOLE_BACKEND_XENCONSOLED;
+    console.output = libxl__strdup(NOGC, "pty");
+    console.backend_domid = 0;
+    add_console(gc, &console, &state);
+    libxl__device_console_dispose(&console);
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    for (i = 1; i <= 2; i++) {
+        libxl_device_channel ch;
+
+        libxl_device_channel_init(&ch);
+        ch.backend_domid = i == 1 ? 0 : DRVDOM;
+        ch.devid = i - 1;
+        ch.name = libxl__strdup(NOGC, i == 1 ? "org.example.log"
+                                             : "org.example.agent");
+        ch.connection = i == 1 ? LIBXL_CHANNEL_CONNECTION_PTY
+                               : LIBXL_CHANNEL_CONNECTION_SOCKET;
+        if (i == 2)
+            ch.u.socket.path = libxl__strdup(NOGC, "/run/tb/agent.sock");
+        ATF_REQUIRE_EQ(0, libxl__init_console_from_channel(gc, &console, i,
+                                                           &ch));
+        add_console(gc, &console, NULL);
+        libxl__device_console_dispose(&console);
+        libxl_device_channel_dispose(&ch);
+    }
+#endif
+    GC_FREE;
+}
+
+/*
  * HVM guest 4 and its cdrom hdc on qemu's qdisk backend in dom0, as
  * sec_cdrom_insert_test sets them up: the traditional device model (no
  * dm-version node), so that a media change is the xenstore write alone.
@@ -464,6 +553,10 @@ static const struct dev {
     { "vif", 0, 0 }, { "vif", 1, DRVDOM }, { "vtpm", 0, DRVDOM },
 #ifdef LIBXL_HAVE_PVUSB
     { "vusb", 0, 0 }, { "vusb", 1, DRVDOM },
+#endif
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    /* channels: consoles 1 (pty, dom0) and 2 (socket, the driver domain) */
+    { "console", 1, 0 }, { "console", 2, DRVDOM },
 #endif
 };
 #define NDEVS (sizeof(devs) / sizeof(devs[0]))
@@ -547,6 +640,7 @@ static void world_start(const atf_tc_t *tc)
     add_usbctrl(tb, 1, DRVDOM);
 #endif
     add_hvm_cdrom(tb);
+    add_consoles(tb);
     wait_connected(tb, false);
     /* from now on only the fuzzer moves: a replay is deterministic */
     ATF_REQUIRE_EQ(0, tb_sim_cmd(F.sim_g, "passive"));
@@ -573,6 +667,9 @@ static const char *const dirs_g[] = {
 #ifdef LIBXL_HAVE_PVUSB
     "vusb/0", "vusb/1",
 #endif
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    "console/1", "console/2",
+#endif
     NULL
 };
 static const char *const dirs_d[] = {
@@ -580,16 +677,28 @@ static const char *const dirs_d[] = {
 #ifdef LIBXL_HAVE_PVUSB
     "vusb/1/1",
 #endif
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    "console/1/2",
+#endif
     NULL
 };
 /* dom0 also serves the HVM guest's cdrom (qemu's qdisk backend) */
 static const char *const dirs_0[] = {
-    "vbd/1/51728", "vif/1/0", "qdisk/4/5632",
+    "vbd/1/51728", "vif/1/0", "qdisk/4/5632", "console/1/0",
 #ifdef LIBXL_HAVE_PVUSB
     "vusb/1/0",
 #endif
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    "console/1/1",
+#endif
     NULL
 };
+/*
+ * The guest's primary console is not under device/ but its own console
+ * dir, outside the frontend sim's area: the fuzzer writes there for the
+ * guest (sim 'c'), which owns that dir.
+ */
+static const char *const dirs_c[] = { "console", NULL };
 
 static struct tb_sim *sim_of(char s)
 {
@@ -599,6 +708,7 @@ static struct tb_sim *sim_of(char s)
 static const char *area_of(char s)
 {
     return s == 'g' ? "/local/domain/1/device"
+         : s == 'c' ? "/local/domain/1"
          : s == 'd' ? "/local/domain/2/backend" : "/local/domain/0/backend";
 }
 
@@ -642,7 +752,9 @@ static char *hostile_value(char sim, const char *dir, const char *key)
                !strcmp(key, "removable") || !strcmp(key, "virtual-device");
 
     sscanf(dir, "%7[a-z]", kind);
-    devid = (unsigned)strtoul(strrchr(dir, '/') + 1, NULL, 10);
+    /* "console", the primary console's dir, has no devid: 0 */
+    devid = strchr(dir, '/') ? (unsigned)strtoul(strrchr(dir, '/') + 1, NULL, 10)
+                             : 0;
     if (path && rndn(4)) {
         switch (rndn(6)) {
         case 0: /* the victim's backend */
@@ -740,8 +852,12 @@ static void gen_mutation(struct op *op)
     unsigned r = rndn(100);
 
     memset(op, 0, sizeof(*op));
+    /* the guest's moves: one in six in its primary console's dir */
     op->sim = "gd0"[rndn(3)];
-    dirs = op->sim == 'g' ? dirs_g : op->sim == 'd' ? dirs_d : dirs_0;
+    if (op->sim == 'g' && rndn(6) == 0)
+        op->sim = 'c';
+    dirs = op->sim == 'g' ? dirs_g : op->sim == 'c' ? dirs_c
+         : op->sim == 'd' ? dirs_d : dirs_0;
     while (dirs[nd])
         nd++;
     dir = dirs[rndn(nd)];
@@ -803,6 +919,11 @@ static void gen_reader(struct op *op)
         snprintf(op->arg, sizeof(op->arg), "%u", rndn(2));
         break;
 #endif
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    case R_CHANNEL_GETINFO:
+        snprintf(op->arg, sizeof(op->arg), "%u", rndn(2));
+        break;
+#endif
     case R_DISK_ADD:        /* the new disk's backend domain */
         snprintf(op->arg, sizeof(op->arg), "%u", rndn(2) ? DRVDOM : 0);
         break;
@@ -829,7 +950,15 @@ static void apply_mutation(const struct op *op)
         touch(full);
     }
     /* a refusal (a node already gone) is part of the game, not an error */
-    if (op->verb == 'r') {
+    if (op->sim == 'c') {
+        char full[512];
+
+        snprintf(full, sizeof(full), "%s/%s", area_of(op->sim), op->rel);
+        if (op->verb == 'r')
+            xs_rm(F.w.tb->xs, XBT_NULL, full);
+        else
+            xs_write(F.w.tb->xs, XBT_NULL, full, op->val, strlen(op->val));
+    } else if (op->verb == 'r') {
         tb_sim_cmd(sim, "rm %s", op->rel);
     } else {
         tb_sim_cmd(sim, "write %s %s", op->rel, op->val);
@@ -975,6 +1104,18 @@ static void chk_usbctrl(const libxl_device_usbctrl *c)
     chk_i("ports", c->ports, false);
     chk_i("backend_domid", c->backend_domid, true);
     chk_s("backend_domname", c->backend_domname, NULL);
+}
+#endif
+
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+static void chk_channel(const libxl_device_channel *c)
+{
+    chk_i("devid", c->devid, false);
+    chk_i("backend_domid", c->backend_domid, true);
+    chk_s("backend_domname", c->backend_domname, NULL);
+    chk_s("name", c->name, NULL);
+    if (c->connection == LIBXL_CHANNEL_CONNECTION_SOCKET)
+        chk_s("path", c->u.socket.path, NULL);
 }
 #endif
 
@@ -1283,6 +1424,49 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         break;
     }
 #endif
+    case R_CONSOLE_GET_TTY:
+    case R_PRIMARY_CONSOLE_GET_TTY: {
+        /* the tty is the console daemon's, written into the guest's own
+         * dir, and the guest's by design (as a device's state is): what
+         * is judged is that libxl survives and writes nothing */
+        char *tty = NULL;
+
+        if (op->reader == R_CONSOLE_GET_TTY)
+            libxl_console_get_tty(ctx, GUEST, 0, LIBXL_CONSOLE_TYPE_PV, &tty);
+        else
+            libxl_primary_console_get_tty(ctx, GUEST, &tty);
+        free(tty);
+        break;
+    }
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+    case R_CHANNEL_LIST: {
+        libxl_device_channel *l = libxl_device_channel_list(ctx, GUEST, &n);
+
+        for (i = 0; l && i < n; i++) {
+            chk_channel(&l[i]);
+            libxl_device_channel_dispose(&l[i]);
+        }
+        free(l);
+        break;
+    }
+    case R_CHANNEL_GETINFO: {
+        /* channel DEVID is console DEVID + 1 */
+        libxl_device_channel ch;
+        libxl_channelinfo info;
+        int devid = atoi(op->arg);
+
+        libxl_device_channel_init(&ch);
+        ch.devid = devid;
+        ch.connection = devid ? LIBXL_CHANNEL_CONNECTION_SOCKET
+                              : LIBXL_CHANNEL_CONNECTION_PTY;
+        libxl_channelinfo_init(&info);
+        if (libxl_device_channel_getinfo(ctx, GUEST, &ch, &info) == 0)
+            CHK_INFO(&info, "console", (unsigned)devid + 1);
+        libxl_channelinfo_dispose(&info);
+        libxl_device_channel_dispose(&ch);
+        break;
+    }
+#endif
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
     case R_RETRIEVE_CONFIG: {
         libxl_domain_config dc;
@@ -1298,6 +1482,10 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
 #ifdef LIBXL_HAVE_PVUSB
             for (i = 0; i < dc.num_usbctrls; i++)
                 chk_usbctrl(&dc.usbctrls[i]);
+#endif
+#ifdef LIBXL_HAVE_DEVICE_CHANNEL
+            for (i = 0; i < dc.num_channels; i++)
+                chk_channel(&dc.channels[i]);
 #endif
         }
         libxl_domain_config_dispose(&dc);
@@ -1394,6 +1582,7 @@ static const struct other {
 } others[] = {
     { VICTIM, "vbd", "vbd", XVDA, 0 }, { VICTIM, "vif", "vif", 0, 0 },
     { VICTIM, "vtpm", "vtpm", 0, 0 }, { HVMG, "vbd", "qdisk", HDC, 0 },
+    { GUEST, "console", "console", 0, 0 },  /* frontend: DOM's console/ */
 };
 #define NOTHERS (sizeof(others) / sizeof(others[0]))
 #define NALL (NDEVS + NOTHERS)
@@ -1408,6 +1597,8 @@ static void dev_dirs(unsigned i, char d[3][256])
         const struct other *o = &others[i - NDEVS];
 
         dirs_for(o->dom, o->fekind, o->bekind, o->devid, o->bdom, d);
+        if (!strcmp(o->fekind, "console") && o->devid == 0)
+            snprintf(d[0], 256, "/local/domain/%u/console", o->dom);
     }
 }
 
