@@ -678,7 +678,10 @@ void tb_point_frontend_at_victim(struct tb_world *w, const char *kind,
     tb_hostile(w->guest, "write %s/%u/backend-id 0", kind, devid);
 }
 
-void tb_sys_put(struct tb *tb, const char *rel, const char *content)
+/* tb_sys_put, with fopen's mode for a file: "a" creates it and keeps
+ * what is in it. */
+static void tb_sys_write(struct tb *tb, const char *rel, const char *content,
+                         const char *fmode)
 {
     char path[PATH_MAX], *p;
     FILE *f;
@@ -694,10 +697,58 @@ void tb_sys_put(struct tb *tb, const char *rel, const char *content)
         ATF_REQUIRE(mkdir(path, 0755) == 0 || errno == EEXIST);
         return;
     }
-    f = fopen(path, "w");
+    f = fopen(path, fmode);
     ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
     fputs(content, f);
     ATF_REQUIRE_EQ(0, fclose(f));
+}
+
+void tb_sys_put(struct tb *tb, const char *rel, const char *content)
+{
+    tb_sys_write(tb, rel, content, "w");
+}
+
+void tb_usb_stand_in(struct tb *tb, const char *busid, unsigned devnum)
+{
+    char rel[128], val[32], *end;
+    unsigned long busnum;
+
+    /* Linux names a device "<bus>-<port>[.<port>...]": the bus number is
+     * the busid's first field, so the two cannot disagree. */
+    busnum = strtoul(busid, &end, 10);
+    ATF_REQUIRE_MSG(end != busid && *end == '-', "busid %s", busid);
+    snprintf(rel, sizeof(rel), "devices/%s/busnum", busid);
+    snprintf(val, sizeof(val), "%lu\n", busnum);
+    tb_sys_put(tb, rel, val);
+    snprintf(rel, sizeof(rel), "devices/%s/devnum", busid);
+    snprintf(val, sizeof(val), "%u\n", devnum);
+    tb_sys_put(tb, rel, val);
+    /* class 00 (given per interface): not a hub (09), which libxl
+     * refuses to assign */
+    snprintf(rel, sizeof(rel), "devices/%s/bDeviceClass", busid);
+    tb_sys_put(tb, rel, "00\n");
+    snprintf(rel, sizeof(rel), "devices/%s:1.0", busid);
+    tb_sys_put(tb, rel, NULL);
+    /* usbback is loaded: created empty once, never emptied, since they may
+     * already hold what libxl wrote for another device */
+    tb_sys_write(tb, "drivers/usbback/bind", "", "a");
+    tb_sys_write(tb, "drivers/usbback/unbind", "", "a");
+}
+
+void tb_disk_config(libxl_device_disk *d, uint32_t bdom, const char *vdev,
+                    const char *pdev, enum tb_disk_kind kind)
+{
+    libxl_device_disk_init(d);
+    d->backend_domid = bdom;
+    d->pdev_path = strdup(pdev);
+    d->vdev = strdup(vdev);
+    d->backend = LIBXL_DISK_BACKEND_PHY;
+    d->format = LIBXL_DISK_FORMAT_RAW;
+    d->readwrite = kind == TB_DISK_RW;
+    d->is_cdrom = kind == TB_DISK_CDROM;
+    d->removable = kind == TB_DISK_CDROM;
+    if (bdom == 0)
+        d->script = strdup(tb_hotplug_script());
 }
 
 /* --- xenstore ------------------------------------------------------------- */

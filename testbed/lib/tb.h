@@ -137,6 +137,29 @@ bool tb_tree_keeps_record(void);
  */
 void tb_sys_put(struct tb *tb, const char *rel, const char *content);
 
+/*
+ * A host USB device as the kernel shows it under /sys/bus/usb (in the
+ * sandbox's stand-in): BUSID ("1-2": bus 1, port 2) at address DEVNUM,
+ * class 00 with one interface BUSID:1.0, and usbback's bind and unbind
+ * files, made empty when absent and otherwise left as they are.
+ */
+void tb_usb_stand_in(struct tb *tb, const char *busid, unsigned devnum);
+
+/* --- device configuration ---------------------------------------------- */
+
+enum tb_disk_kind { TB_DISK_RO, TB_DISK_RW, TB_DISK_CDROM };
+
+/*
+ * A vbd of the phy backend, raw format: VDEV on PDEV served by domain BDOM,
+ * read-only, read-write or a cdrom (read-only and removable).  The hotplug
+ * script stand-in is given only when dom0 serves it: libxl runs a disk's
+ * script itself only for a backend in the toolstack domain, and the tests
+ * that serve disks from a driver domain leave it out.  Dispose with
+ * libxl_device_disk_dispose.
+ */
+void tb_disk_config(libxl_device_disk *d, uint32_t bdom, const char *vdev,
+                    const char *pdev, enum tb_disk_kind kind);
+
 /* --- xenstore ----------------------------------------------------------- */
 
 /* Read a node (malloc'd, caller frees) or NULL. */

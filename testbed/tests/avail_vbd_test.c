@@ -21,18 +21,11 @@ static unsigned vbd_devid(int i)
 
 static void vbd_config(libxl_device_disk *d, int i)
 {
-    char s[64];
+    char vdev[8], pdev[64];
 
-    libxl_device_disk_init(d);
-    d->backend_domid = 0;
-    snprintf(s, sizeof(s), "/dev/tb/guest1-disk%d", i);
-    d->pdev_path = strdup(s);
-    snprintf(s, sizeof(s), "xvd%c", 'a' + i);
-    d->vdev = strdup(s);
-    d->backend = LIBXL_DISK_BACKEND_PHY;
-    d->format = LIBXL_DISK_FORMAT_RAW;
-    d->readwrite = 0;
-    d->script = strdup(tb_hotplug_script());
+    snprintf(vdev, sizeof(vdev), "xvd%c", 'a' + i);
+    snprintf(pdev, sizeof(pdev), "/dev/tb/guest1-disk%d", i);
+    tb_disk_config(d, 0, vdev, pdev, TB_DISK_RO);
 }
 
 static void vbd_add(struct avail *a, int i)

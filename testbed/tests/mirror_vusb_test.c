@@ -22,7 +22,6 @@
 
 #define GUEST   1
 #define BUSID   "1-1"
-#define INTF    "1-1:1.0"
 
 /* A dom0 controller with 4 ports and a mass storage device at bus 1, addr 4. */
 static struct tb *setup(const atf_tc_t *tc)
@@ -32,12 +31,7 @@ static struct tb *setup(const atf_tc_t *tc)
 
     tb_backend_start(tb, 0);
     tb_domain_create(tb, GUEST, "guest1", TB_PV);
-    tb_sys_put(tb, "devices/" BUSID "/busnum", "1\n");
-    tb_sys_put(tb, "devices/" BUSID "/devnum", "4\n");
-    tb_sys_put(tb, "devices/" BUSID "/bDeviceClass", "00\n");
-    tb_sys_put(tb, "devices/" INTF, NULL);
-    tb_sys_put(tb, "drivers/usbback/bind", "");
-    tb_sys_put(tb, "drivers/usbback/unbind", "");
+    tb_usb_stand_in(tb, BUSID, 4);
 
     libxl_device_usbctrl_init(&c);
     c.type = LIBXL_USBCTRL_TYPE_PV;

@@ -27,33 +27,14 @@ static struct tb_world setup_on(const atf_tc_t *tc, bool cdrom, uint32_t bdom)
     struct tb_world w = tb_world_start(tc, bdom);
     libxl_device_disk d;
 
-    libxl_device_disk_init(&d);
-    d.backend_domid = 0;
-    d.pdev_path = strdup("/dev/tb/victim-root");
-    d.vdev = strdup("xvda");
-    d.backend = LIBXL_DISK_BACKEND_PHY;
-    d.format = LIBXL_DISK_FORMAT_RAW;
-    d.readwrite = 1;
-    d.script = strdup(tb_hotplug_script());
+    tb_disk_config(&d, 0, "xvda", "/dev/tb/victim-root", TB_DISK_RW);
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(w.tb->ctx, VICTIM, &d, NULL));
     libxl_device_disk_dispose(&d);
 
-    libxl_device_disk_init(&d);
-    d.backend_domid = bdom;
-    d.backend = LIBXL_DISK_BACKEND_PHY;
-    d.format = LIBXL_DISK_FORMAT_RAW;
-    d.readwrite = 0;
-    if (bdom == 0)
-        d.script = strdup(tb_hotplug_script());
-    if (cdrom) {
-        d.pdev_path = strdup("/srv/tb/install.iso");
-        d.vdev = strdup("xvdc");
-        d.is_cdrom = 1;
-        d.removable = 1;
-    } else {
-        d.pdev_path = strdup("/dev/tb/guest1-root");
-        d.vdev = strdup("xvda");
-    }
+    if (cdrom)
+        tb_disk_config(&d, bdom, "xvdc", "/srv/tb/install.iso", TB_DISK_CDROM);
+    else
+        tb_disk_config(&d, bdom, "xvda", "/dev/tb/guest1-root", TB_DISK_RO);
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(w.tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
     return w;

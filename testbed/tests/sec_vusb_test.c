@@ -26,22 +26,6 @@ struct world {
     struct tb_sim *guest;
 };
 
-/* Host USB device busid at bus 1, address addr, with one interface. */
-static void host_device(struct tb *tb, const char *busid, int addr)
-{
-    char rel[128], val[16];
-
-    snprintf(rel, sizeof(rel), "devices/%s/busnum", busid);
-    tb_sys_put(tb, rel, "1\n");
-    snprintf(rel, sizeof(rel), "devices/%s/devnum", busid);
-    snprintf(val, sizeof(val), "%d\n", addr);
-    tb_sys_put(tb, rel, val);
-    snprintf(rel, sizeof(rel), "devices/%s/bDeviceClass", busid);
-    tb_sys_put(tb, rel, "00\n");
-    snprintf(rel, sizeof(rel), "devices/%s:1.0", busid);
-    tb_sys_put(tb, rel, NULL);
-}
-
 static void add_ctrl(struct tb *tb, int devid, int version, int ports)
 {
     libxl_device_usbctrl c;
@@ -85,10 +69,8 @@ static struct world setup(const atf_tc_t *tc)
     w.dom0 = tb_backend_start(w.tb, 0);
     tb_domain_create(w.tb, GUEST, "guest1", TB_PV);
     w.guest = tb_frontend_start(w.tb, GUEST);
-    host_device(w.tb, "1-1", 4);
-    host_device(w.tb, "1-2", 5);
-    tb_sys_put(w.tb, "drivers/usbback/bind", "");
-    tb_sys_put(w.tb, "drivers/usbback/unbind", "");
+    tb_usb_stand_in(w.tb, "1-1", 4);
+    tb_usb_stand_in(w.tb, "1-2", 5);
     add_ctrl(w.tb, 0, 2, 4);
     add_ctrl(w.tb, 1, 1, 8);
     ATF_REQUIRE_EQ(0, add_usbdev(w.tb, 2, 4));
@@ -268,7 +250,7 @@ TB_SEC_TC(usbdev_add_picks_free_port_from_libxl_record,
     struct world w = setup(tc);
     static const int ports[] = { 1, 2 }, addrs[] = { 5, 4 };
 
-    host_device(w.tb, "1-3", 6);
+    tb_usb_stand_in(w.tb, "1-3", 6);
     TB_HOSTILE(w.dom0, "write vusb/%u/0/port/1 1-3", GUEST);
     TB_HOSTILE(w.dom0, "write vusb/%u/0/port/2 ", GUEST);  /* empty: free */
     ATF_REQUIRE_EQ(0, add_usbdev(w.tb, 0, 5));

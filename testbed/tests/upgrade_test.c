@@ -119,16 +119,7 @@ static void add_disk(struct world *w, const char *vdev, const char *pdev,
 {
     libxl_device_disk d;
 
-    libxl_device_disk_init(&d);
-    d.backend_domid = 0;
-    d.pdev_path = strdup(pdev);
-    d.vdev = strdup(vdev);
-    d.backend = LIBXL_DISK_BACKEND_PHY;
-    d.format = LIBXL_DISK_FORMAT_RAW;
-    d.readwrite = !cdrom;
-    d.is_cdrom = cdrom;
-    d.removable = cdrom;
-    d.script = strdup(tb_hotplug_script());
+    tb_disk_config(&d, 0, vdev, pdev, cdrom ? TB_DISK_CDROM : TB_DISK_RW);
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(w->tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
 }
@@ -1013,12 +1004,7 @@ static struct world setup_vusb(const atf_tc_t *tc)
     struct world w = setup(tc, TB_PV);
     libxl_device_usbdev u;
 
-    tb_sys_put(w.tb, "devices/" BUSID "/busnum", "1\n");
-    tb_sys_put(w.tb, "devices/" BUSID "/devnum", "4\n");
-    tb_sys_put(w.tb, "devices/" BUSID "/bDeviceClass", "00\n");
-    tb_sys_put(w.tb, "devices/" BUSID ":1.0", NULL);
-    tb_sys_put(w.tb, "drivers/usbback/bind", "");
-    tb_sys_put(w.tb, "drivers/usbback/unbind", "");
+    tb_usb_stand_in(w.tb, BUSID, 4);
     add_ctrl(&w, 0);
     usbdev_config(&u, 0, 2);
     ATF_REQUIRE_EQ(0, libxl_device_usbdev_add(w.tb->ctx, GUEST, &u, NULL));
@@ -1140,10 +1126,7 @@ TB_TC(vusb_usbdev_add_to_old_controller_fails_cleanly,
     libxl_device_usbdev u;
     int rc;
 
-    tb_sys_put(w.tb, "devices/1-2/busnum", "1\n");
-    tb_sys_put(w.tb, "devices/1-2/devnum", "5\n");
-    tb_sys_put(w.tb, "devices/1-2/bDeviceClass", "00\n");
-    tb_sys_put(w.tb, "devices/1-2:1.0", NULL);
+    tb_usb_stand_in(w.tb, "1-2", 5);
     usbdev_config(&u, 0, 3);
     u.u.hostdev.hostaddr = 5;
     rc = libxl_device_usbdev_add(w.tb->ctx, GUEST, &u, NULL);

@@ -40,12 +40,7 @@ static struct tb *setup(const atf_tc_t *tc, uint32_t bdom)
 /* A mass storage device on bus 1, address 4, with usbback loaded. */
 static void usb_device(struct tb *tb)
 {
-    tb_sys_put(tb, "devices/" BUSID "/busnum", "1\n");
-    tb_sys_put(tb, "devices/" BUSID "/devnum", "4\n");
-    tb_sys_put(tb, "devices/" BUSID "/bDeviceClass", "00\n");
-    tb_sys_put(tb, "devices/" INTF, NULL);
-    tb_sys_put(tb, "drivers/usbback/bind", "");
-    tb_sys_put(tb, "drivers/usbback/unbind", "");
+    tb_usb_stand_in(tb, BUSID, HOSTADDR);
 }
 
 static char *sys_get(struct tb *tb, const char *rel)
