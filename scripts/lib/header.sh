@@ -16,6 +16,16 @@ HEADER_AWK_END='function hdr_end(l) {
         return 0
     }'
 
+# The awk that reads a field line: hdr_field(LINE) is 1 for "NAME: VALUE" and sets HDR_NAME and
+# HDR_VALUE (as written after the colon and its blanks).
+HEADER_AWK_FIELD='
+    function hdr_field(l) {
+        if (l !~ /^[A-Za-z][A-Za-z0-9-]*:/) return 0
+        HDR_NAME = l; sub(/:.*/, "", HDR_NAME)
+        HDR_VALUE = substr(l, length(HDR_NAME) + 2); sub(/^[ \t]*/, "", HDR_VALUE)
+        return 1
+    }'
+
 # header_records PATCH: the header, one record per line, fields separated by tabs:
 #   field LINE NAME VALUE   a line "NAME: VALUE" (VALUE as written after the colon and its blanks)
 #   cont  LINE NAME TEXT    a continuation line of field NAME, as written (leading blank included)
@@ -24,13 +34,12 @@ HEADER_AWK_END='function hdr_end(l) {
 # The last column is the rest of the line, so a value may hold tabs: read it with
 # IFS=$'\t' read -r kind line name value.
 header_records() {
-    awk "$HEADER_AWK_END"'
+    awk "$HEADER_AWK_END$HEADER_AWK_FIELD"'
         { e = hdr_end($0) }
         e == 1 { printf "end\t%d\tseparator\n", NR; done = 1; exit }
         e == 2 { printf "end\t%d\tdiff\n", NR; done = 1; exit }
-        /^[A-Za-z][A-Za-z0-9-]*:/ {
-            f = $0; sub(/:.*/, "", f); v = substr($0, length(f) + 2); sub(/^[ \t]*/, "", v)
-            printf "field\t%d\t%s\t%s\n", NR, f, v; cur = f; next
+        hdr_field($0) {
+            printf "field\t%d\t%s\t%s\n", NR, HDR_NAME, HDR_VALUE; cur = HDR_NAME; next
         }
         /^[ \t]/ && cur != "" { printf "cont\t%d\t%s\t%s\n", NR, cur, $0; next }
         { printf "other\t%d\t%s\n", NR, $0; cur = "" }
@@ -52,6 +61,21 @@ header_fields() {
 header_field() {
     header_records "$1" | awk -F '\t' -v f="$2" '
         $1 == "field" && $3 == f { v = substr($0, length($1 $2 $3) + 4); sub(/[ \t]+$/, "", v); print v; exit }'
+}
+
+# header_field_of NAME PATCH...: "PATCH<TAB>value" of field NAME for every PATCH, in one pass
+# (the value empty when the header has no such field): what header_field gives for each.
+header_field_of() {
+    local name=$1
+    shift
+    awk -v f="$name" "$HEADER_AWK_END$HEADER_AWK_FIELD"'
+        function put(v) { sub(/[ \t]+$/, "", v); printf "%s\t%s\n", FILENAME, v; done = 1 }
+        FNR == 1 { if (started && !done) put(""); started = 1; done = 0 }
+        done { nextfile }
+        { e = hdr_end($0) }
+        e { put(""); nextfile }
+        hdr_field($0) && HDR_NAME == f { put(HDR_VALUE); nextfile }
+        END { if (started && !done) put("") }' "$@"
 }
 
 # header_body PATCH: the diff, everything after the header (the separator line left out).

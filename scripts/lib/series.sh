@@ -98,17 +98,21 @@ kit_series_patches() {
     done <<<"$records"
 }
 
-# kit_patch_files PATCH: the files a patch touches, relative to the tree root (-p1), one per line.
-# Every file name the diff gives (---/+++ lines, diff --git, rename/copy from/to, Index:) is
-# checked first: a name that is absolute (other than /dev/null), has a '..' component or is
-# quoted ends the verb (exit 2) with "PATCH:LINE: what".  Lines inside a hunk are content, not
-# names, whatever they start with.
-kit_patch_files() {
-    local label out
-    label=$(kit_stack_name "$1")
-    out=$(LC_ALL=C awk -v start="$(header_body_line "$1")" -v label="$label" '
+# kit_diff_names PATCH...: "PATCH<TAB>file" for every file each patch touches, relative to the
+# tree root (-p1), in one pass over all of them.  Every file name a diff gives (---/+++ lines,
+# diff --git, rename/copy from/to, Index:) is checked first: a name that is absolute (other than
+# /dev/null), has a '..' component or is quoted ends the verb (exit 2) with "PATCH:LINE: what".
+# Lines inside a hunk are content, not names, whatever they start with; the diff starts where
+# the header parser (lib/header.sh) says the header ends.
+kit_diff_names() {
+    local out
+    out=$(LC_ALL=C awk -v top="$(dirname "$KIT_MATRIX")/" "$HEADER_AWK_END"'
         function shown(s) { gsub(/[^[:print:]]/, "?", s); return length(s) > 80 ? substr(s, 1, 80) "..." : s }
-        function bad(what) { if (!err) printf "%s:%d: %s\n", label, NR, what; err = 1 }
+        function bad(what,   label) {
+            label = FILENAME
+            if (index(label, top) == 1) label = substr(label, length(top) + 1)
+            printf "%s:%d: %s\n", label, FNR, what; err = 1; exit 1
+        }
         # Every blank-separated word of what follows the keyword is judged, whatever patch would
         # take as the name: none may lead outside the tree.
         function judge(text,   n, w, i) {
@@ -120,9 +124,15 @@ kit_patch_files() {
             }
         }
         function name_of(text) { sub(/\t.*/, "", text); sub(/ .*/, "", text); return text }
-        function add(p) { if (p != "/dev/null" && p != "") files[p] = 1 }
+        function add(p) { if (p != "/dev/null" && p != "") files[FILENAME "\t" p] = 1 }
         function strip1(p) { if (p ~ /\//) sub(/^[^\/]*\//, "", p); else p = ""; return p }
-        NR < start { next }
+        FNR == 1 { body = 0; old = new = 0 }
+        !body {
+            e = hdr_end($0)
+            if (e == 1) { body = 1; next }
+            if (e == 2) body = 1
+            else next
+        }
         old > 0 || new > 0 {
             c = substr($0, 1, 1)
             if (c == " " || $0 == "") { old--; new--; next }
@@ -146,23 +156,44 @@ kit_patch_files() {
         END {
             if (err) exit 1
             for (f in files) print f
-        }' "$1") || die "$E_USAGE" "$out: a patch may name only files inside the tree"
+        }' "$@") || die "$E_USAGE" "$out: a patch may name only files inside the tree"
     [ -z "$out" ] || printf '%s\n' "$out" | LC_ALL=C sort
 }
 
+# kit_patch_files PATCH: the files a patch touches, relative to the tree root, one per line
+# (kit_diff_names, which checks them).
+kit_patch_files() {
+    local out
+    out=$(kit_diff_names "$1") || exit "$?"
+    [ -z "$out" ] || printf '%s\n' "$out" | cut -f2-
+}
+
+# kit_stack_diff_names STACK_FILE: kit_diff_names of the patches of a kit_stack listing.
+kit_stack_diff_names() {
+    local layer p paths=()
+    while read -r layer p; do paths+=("$R_PATCHES/$p"); done <"$1"
+    [ ${#paths[@]} -eq 0 ] || kit_diff_names "${paths[@]}"
+}
+
 # kit_stack LAYERS: the patches of the comma-separated LAYERS, in series order, "layer name" per
-# line.  Reads the series (kit_series_patches), each patch's Layer (header_field) and the file
-# names of its diff (kit_patch_files); any problem ends the verb, before anything is applied.
+# line.  Reads the series (kit_series_patches), the file names of every diff (kit_diff_names)
+# and every patch's Layer (header_field_of), each in one pass over the whole stack; any problem
+# ends the verb, before anything is applied.
 kit_stack() {
-    local want=$1 list p layer
+    local want=$1 list p layer files layer_of
     list=$(kit_series_patches) || exit "$?"
-    while IFS= read -r p; do
-        layer=$(header_field "$R_PATCHES/$p" Layer)
+    files=()
+    while IFS= read -r p; do files+=("$R_PATCHES/$p"); done <<<"$list"
+    kit_diff_names "${files[@]}" >/dev/null || exit "$?"
+    declare -A layer_of=()
+    while IFS=$'\t' read -r p layer; do layer_of[$p]=$layer; done < <(header_field_of Layer "${files[@]}")
+    for p in "${files[@]}"; do
+        layer=${layer_of[$p]:-}
+        p=${p##*/}
         case " $M_layers " in
             *" $layer "*) ;;
             *) die "$E_APPLY" "release $M_id: patch $p has layer '${layer:-none}', not one of: $M_layers" ;;
         esac
-        kit_patch_files "$R_PATCHES/$p" >/dev/null || exit "$?"
         case ",$want," in *",$layer,"*) printf '%s %s\n' "$layer" "$p" ;; esac
-    done <<<"$list"
+    done
 }

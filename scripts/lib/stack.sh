@@ -67,14 +67,12 @@ stack_classify() {
 # the files of START_DIR that the stack touches, and prints its path.  The caller removes it.
 # Nothing is copied before stack_confine has passed every file name of the stack.
 stack_scratch() {
-    local start=$1 stack=$2 scratch layer p f
+    local start=$1 stack=$2 scratch f
     stack_confine "$start" "$stack"
     mkdir -p "$KIT_WORK/tmp"
     scratch=$(mktemp -d "${KIT_TMP:-$KIT_WORK/tmp}/trial.XXXXXX")
     mkdir -p "$scratch/tree"
-    while read -r layer p; do
-        kit_patch_files "$R_PATCHES/$p"
-    done <"$stack" | sort -u | while IFS= read -r f; do
+    kit_stack_diff_names "$stack" | cut -f2- | sort -u | while IFS= read -r f; do
         if [ -e "$start/$f" ] || [ -L "$start/$f" ]; then
             # Not cp --parents: it copies the directories' modes, and a read-only tree's would
             # stop the copy, the trial and the removal.

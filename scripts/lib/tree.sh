@@ -139,8 +139,9 @@ tree_lock_holder() {
 
 # tree_stack_files STACK_FILE: the files the stack (lines "layer patch") touches, one per line.
 tree_stack_files() {
-    local layer p
-    while read -r layer p; do kit_patch_files "$R_PATCHES/$p"; done <"$1" | sort -u
+    local names
+    names=$(kit_stack_diff_names "$1") || exit "$?"
+    [ -z "$names" ] || printf '%s\n' "$names" | cut -f2- | LC_ALL=C sort -u
 }
 
 # tree_require_writable TREE STACK_FILE: stops with exit 2, and one line, unless this user may
