@@ -27,8 +27,8 @@ matrix_report_write() {
             *) build=- ;;
         esac
         if [ -f "$summary" ]; then
-            jq -r --arg build "$build" '
-                "| \(.release) | \(.patches | to_entries | map("\(.key): \(.value)") | join(", ")) | \($build) | \(.tests_run.control)/\(.tests_run.base)/\(.tests_run.patched) | \(.classes["attack-defeated"]) | \(.classes["fix-present"]) | \(.classes.functional) | \(.classes.unproven) | \(if .verdict == "verified" then "verified" else "NOT VERIFIED" end) | \(.seconds)s |"' \
+            jq -r --arg build "$build" '. as $s |
+                "| \(.release) | \(.patches | to_entries | map("\(.key): \(.value)") | join(", ")) | \($build) | \(["control", "base", "patched"] | map(. as $run | "\($s.tests_run[$run])\(if ($s.reused // []) | index([$run]) then "*" else "" end)") | join("/")) | \(.classes["attack-defeated"]) | \(.classes["fix-present"]) | \(.classes.functional) | \(.classes.unproven) | \(if .verdict == "verified" then "verified" else "NOT VERIFIED" end) | \(.seconds)s |"' \
                 "$summary" >>"$table"
             entry=$(jq --argjson rc "$rc" '{exit: $rc, summary: .}' "$summary")
         else
@@ -44,15 +44,20 @@ matrix_report_write() {
         releases=$(jq --argjson e "$entry" '. + [$e]' <<<"$releases")
         if [ "$rc" != 0 ] && [ "$final" = 0 ]; then final=$rc; fi
     done
+    if [ "$(jq '[.[].summary.reused // [] | length] | add // 0' <<<"$releases")" -gt 0 ]; then
+        printf '\n*: results reused from an earlier run with the same key (REL/evidence.json: results[].origin); --fresh runs everything again\n' >>"$table"
+    fi
     jq -n --argjson releases "$releases" --argjson exit "$final" --argjson seconds "$seconds" \
         --argjson extra "$extra" '{releases: $releases, exit: $exit, seconds: $seconds} + $extra' >"$json"
     printf '%s\n' "$final"
 }
 
-# matrix_report_show TABLE JSON: the table as aligned columns, then each release's closing line.
+# matrix_report_show TABLE JSON: the table as aligned columns (a count marked * was reused, the
+# note under the table says so), then each release's closing line.
 matrix_report_show() {
     echo
-    column -t -s '|' -o '|' "$1" 2>/dev/null | sed -e 's/^|//' -e '2s/[^|]/-/g' || cat "$1"
+    grep '^|' "$1" | column -t -s '|' -o '|' 2>/dev/null | sed -e 's/^|//' -e '2s/[^|]/-/g' || grep '^|' "$1"
+    grep -v '^|' "$1" || true
     echo
     jq -r '.releases[].summary.line // empty' "$2"
 }

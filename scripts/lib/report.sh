@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Machine-readable reports of a verification: a release summary and the evidence manifest a
 # security team attaches to an advisory, both written by jq from the verdict table
-# (lib/classify.sh).  Sourced by kit-verify after lib/kit.sh, whose M_* variables it reads.
+# (lib/classify.sh).  Sourced by kit-verify after lib/kit.sh, whose M_* variables it reads, and
+# after lib/reuse.sh (where each run's results came from) and lib/toolchain.sh.
 # shellcheck disable=SC2154
 
 # The runs of a verification, in the order they are made.
@@ -50,17 +51,19 @@ report_release_json() {
     jq -n --arg release "$M_id" --arg version "$M_version" --arg base_tag "$M_base_tag" \
         --arg verdict "$1" --argjson seconds "$2" --argjson patches "$(report_layer_counts)" \
         --argjson classes "$(report_counts "$3")" --argjson runs "$4" --argjson kit "$(report_kit_json)" \
-        --arg line "$(report_line "$M_id" "$(report_counts "$3")")" '
+        --arg line "$(report_line "$M_id" "$(report_counts "$3")")" --argjson reused "$(report_reused_json)" '
         {release: $release, version: $version, base_tag: $base_tag, verdict: $verdict,
          seconds: $seconds, patches: $patches, tests_run: $runs, classes: $classes, line: $line,
-         kit: $kit}'
+         reused: $reused, kit: $kit}'
 }
 
-# The first line a tool prints of its version.
-tool_version() {
-    local out
-    out=$("$@" 2>&1 | head -n 1) || true
-    printf '%s\n' "${out:-not found}"
+# report_reused_json: the runs whose results were reused from an identical earlier run, in run
+# order (lib/reuse.sh says which).
+report_reused_json() {
+    local run
+    for run in $REPORT_RUNS; do
+        reuse_origin "$run" | jq -r --arg run "$run" 'select(.reused) | $run'
+    done | jq -R -s '[split("\n")[] | select(length > 0)]'
 }
 
 # report_evidence_json VERDICT VERDICT_TSV REPORTS_DIR: what was tested, with what, and what came
@@ -76,24 +79,20 @@ report_evidence_json() {
         [ -f "$3/$run.db" ] || continue
         results=$(jq --arg run "$run" --arg file "$run.db" --arg sha "$(kit_sha256 "$3/$run.db")" \
             --argjson tests "$(wc -l <"$R_DIR/results/$run.tsv")" \
-            --arg rerun "scripts/kit test $M_id --$run" \
-            '. + [{run: $run, file: $file, sha256: $sha, tests: $tests, rerun: $rerun}]' <<<"$results")
+            --arg rerun "scripts/kit test $M_id --$run" --argjson origin "$(reuse_origin "$run")" \
+            '. + [{run: $run, file: $file, sha256: $sha, tests: $tests, rerun: $rerun, origin: $origin}]' <<<"$results")
     done
     jq -n --argjson kit "$(report_kit_json)" --arg release "$M_id" \
         --arg file "$M_base_file" --arg sha256 "$M_base_sha256" --arg tag "$M_base_tag" \
         --arg bcommit "$M_base_commit" --arg tree "$M_base_tree" --arg vtree "$verified_tree" \
         --argjson patches "$patches" --argjson results "$results" --arg verdict "$1" \
         --argjson tests "$(report_verdict_json "$2")" --argjson classes "$(report_counts "$2")" \
-        --arg gcc "$(tool_version gcc --version)" --arg ld "$(tool_version ld --version)" \
-        --arg libc "$(tool_version ldd --version)" --arg make "$(tool_version make --version)" \
-        --arg python3 "$(tool_version python3 --version)" --arg quilt "$(tool_version quilt --version)" \
-        --arg kyua "$(tool_version kyua about version)" --arg ccache "$(tool_version ccache --version)" '
+        --argjson toolchain "$(toolchain_json)" '
         {kit: $kit, release: $release,
          base: {file: $file, sha256: $sha256, tag: $tag, commit: $bcommit, git_tree_id: $tree,
                 verified_tree_id: $vtree},
          patches: $patches,
-         toolchain: {gcc: $gcc, ld: $ld, libc: $libc, make: $make, python3: $python3,
-                     quilt: $quilt, kyua: $kyua, ccache: $ccache},
+         toolchain: $toolchain,
          runs: {control: "the base tree, attacks off", base: "the base tree, attacks on",
                 patched: "the patched tree, attacks on"},
          results: $results, verdict: $verdict, classes: $classes, tests: $tests}'
