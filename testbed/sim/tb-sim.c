@@ -133,6 +133,16 @@ static void set_state(const char *dev, int from, int state)
  * Delayed moves: a device is ripe once it has stayed eligible for a move
  * for the grace time.  scan() drops devices that were not asked about in
  * a pass, so a device that stops being eligible starts again from zero.
+ *
+ * These two delays are the model, not an idle wait that an event could
+ * replace: what they stand for is libxl having looked at a state (its
+ * devstate wait reading backend/state after a watch fired), and a read
+ * leaves nothing in xenstore that a sim could watch for.  A real guest's
+ * frontend and a real devd (which forks a hotplug script) are that much
+ * slower than libxl; a sim without them wins races the real ones lose,
+ * and libxl's wait for state 2 or 6 then runs into its 10 s timeout.
+ * They cost a case little: cases run several at once (kit test
+ * --parallelism), so one case's wait is another's CPU time.
  */
 #define FRONTEND_GRACE_MS 100
 #define DEVD_GRACE_MS 500
