@@ -226,6 +226,12 @@ struct node {
     char *path, *val;
     unsigned vlen, nperms;
     struct xs_permissions *perms;
+    /*
+     * Its permissions are its parent's: xenstored gives a node dom0
+     * creates its parent's permissions, so a restore that re-creates it
+     * below its restored parent needs no set-permissions request.
+     */
+    bool inherits;
 };
 
 struct snap {
@@ -233,7 +239,8 @@ struct snap {
     int len, cap;
 };
 
-static void snap_walk(struct xs_handle *xs, struct snap *s, const char *path)
+static void snap_walk(struct xs_handle *xs, struct snap *s, const char *path,
+                      int parent)
 {
     unsigned int vlen, np, i;
     char *v = xs_read(xs, XBT_NULL, path, &vlen);
@@ -252,12 +259,17 @@ static void snap_walk(struct xs_handle *xs, struct snap *s, const char *path)
     nd->val = v;
     nd->vlen = vlen;
     nd->perms = xs_get_permissions(xs, XBT_NULL, path, &nd->nperms);
+    nd->inherits = parent >= 0 && nd->perms && s->n[parent].perms &&
+                   nd->nperms == s->n[parent].nperms &&
+                   !memcmp(nd->perms, s->n[parent].perms,
+                           nd->nperms * sizeof(*nd->perms));
+    parent = (int)(nd - s->n);
     ents = xs_directory(xs, XBT_NULL, path, &np);
     for (i = 0; ents && i < np; i++) {
         char child[1024];
 
         snprintf(child, sizeof(child), "%s/%s", path, ents[i]);
-        snap_walk(xs, s, child);
+        snap_walk(xs, s, child, parent);
     }
     free(ents);
 }
@@ -273,13 +285,21 @@ static struct snap world_snap;
 static double now_s(void);
 static double t_restore, t_child, t_record, t_mut;
 
-static void restore_node(struct xs_handle *xs, const struct node *nd)
+/* below: its parent was re-created by this restore too */
+static void restore_node(struct xs_handle *xs, const struct node *nd,
+                         bool below)
 {
     ATF_REQUIRE_MSG(xs_write(xs, XBT_NULL, nd->path, nd->val, nd->vlen),
                     "restore %s: %s", nd->path, strerror(errno));
-    if (nd->perms)
+    if (nd->perms && !(below && nd->inherits))
         ATF_REQUIRE(xs_set_permissions(xs, XBT_NULL, nd->path, nd->perms,
                                        nd->nperms));
+}
+
+static void restore_node_value(struct xs_handle *xs, const struct node *nd)
+{
+    ATF_REQUIRE_MSG(xs_write(xs, XBT_NULL, nd->path, nd->val, nd->vlen),
+                    "restore %s: %s", nd->path, strerror(errno));
 }
 
 /* Put path and everything under it back as the snapshot has it. */
@@ -293,7 +313,7 @@ static void restore_subtree(struct xs_handle *xs, const char *path)
         const char *p = world_snap.n[i].path;
 
         if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/'))
-            restore_node(xs, &world_snap.n[i]);
+            restore_node(xs, &world_snap.n[i], p[len] == '/');
     }
 }
 
@@ -302,6 +322,8 @@ static void restore_subtree(struct xs_handle *xs, const char *path)
  * something else (libxl itself) may have written.
  */
 static char *touched[MAX_OPS + 1];
+/* for a write over a leaf the snapshot has: its index there, else -1 */
+static int touched_leaf[MAX_OPS + 1];
 static int n_touched;
 static bool dirty_all = true, userdata_dirty;
 
@@ -354,12 +376,62 @@ static void userdata_restore(void)
     }
 }
 
+static bool under(const char *path, const char *dir);
+
+static void touch_as(const char *path, int leaf)
+{
+    if (n_touched < MAX_OPS) {
+        touched_leaf[n_touched] = leaf;
+        touched[n_touched++] = strdup(path);
+    } else {
+        dirty_all = true;
+    }
+}
+
 static void touch(const char *path)
 {
-    if (n_touched < MAX_OPS)
-        touched[n_touched++] = strdup(path);
-    else
-        dirty_all = true;
+    touch_as(path, -1);
+}
+
+/*
+ * A write over a node the snapshot has with nothing below it: putting it
+ * back is one write of the old value (a write keeps an existing node's
+ * permissions; whatever removed or re-created the node in between was
+ * touched too, and is restored as a subtree).
+ */
+static void touch_write(const char *path)
+{
+    size_t len = strlen(path);
+    int i, leaf = -1;
+
+    for (i = 0; i < world_snap.len; i++) {
+        const char *p = world_snap.n[i].path;
+
+        if (!strcmp(p, path))
+            leaf = i;
+        else if (!strncmp(p, path, len) && p[len] == '/')
+            break;
+    }
+    touch_as(path, i < world_snap.len ? -1 : leaf);
+}
+
+/*
+ * Restoring touched[i] is redundant when a later touch (restored before it,
+ * restores go newest first) put back the same leaf, or a subtree that holds
+ * it: every restore writes the snapshot's values.
+ */
+static bool restored_later(int i)
+{
+    int j;
+
+    for (j = i + 1; j < n_touched; j++) {
+        if (touched_leaf[j] < 0 && under(touched[i], touched[j]))
+            return true;
+        if (touched_leaf[j] >= 0 && touched_leaf[i] >= 0 &&
+            !strcmp(touched[i], touched[j]))
+            return true;
+    }
+    return false;
 }
 
 static void world_restore(void)
@@ -372,11 +444,17 @@ static void world_restore(void)
         for (i = 0; snap_roots[i]; i++)
             xs_rm(xs, XBT_NULL, snap_roots[i]);
         for (i = 0; i < world_snap.len; i++)
-            restore_node(xs, &world_snap.n[i]);
+            restore_node(xs, &world_snap.n[i], true);
         userdata_restore();
     } else {
-        for (i = n_touched - 1; i >= 0; i--)
-            restore_subtree(xs, touched[i]);
+        for (i = n_touched - 1; i >= 0; i--) {
+            if (restored_later(i))
+                continue;
+            if (touched_leaf[i] >= 0)
+                restore_node_value(xs, &world_snap.n[touched_leaf[i]]);
+            else
+                restore_subtree(xs, touched[i]);
+        }
         if (userdata_dirty)
             userdata_restore();
     }
@@ -654,7 +732,7 @@ static void world_start(const atf_tc_t *tc)
         int i;
 
         for (i = 0; snap_roots[i]; i++)
-            snap_walk(tb->xs, &world_snap, snap_roots[i]);
+            snap_walk(tb->xs, &world_snap, snap_roots[i], -1);
         userdata_save();
     }
 }
@@ -947,7 +1025,10 @@ static void apply_mutation(const struct op *op)
         char full[512];
 
         snprintf(full, sizeof(full), "%s/%s", area_of(op->sim), op->rel);
-        touch(full);
+        if (op->verb == 'w')
+            touch_write(full);
+        else
+            touch(full);
     }
     /* a refusal (a node already gone) is part of the game, not an error */
     if (op->sim == 'c') {
