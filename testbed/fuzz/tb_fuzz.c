@@ -8,9 +8,10 @@
  *   -v findings=DIR -v summary=FILE
  *   -v replay=FILE        re-run a saved finding instead of fuzzing
  *
- * The world is tb_world_start's: guest 1 with disks, a cdrom, nics and a
- * vtpm served by dom0 and by driver domain 2, and the victim guest 3 with
- * its own devices in dom0.  Once the devices are up every sim is made
+ * The world is tb_world_start's: guest 1 with disks, a cdrom, nics, a
+ * vtpm, its console, channels (4.5+) and usb controllers (4.7) served by
+ * dom0 and by driver domain 2, HVM guest 4 with a qdisk cdrom in dom0, and
+ * the victim guest 3 with its own devices in dom0.  Once the devices are up every sim is made
  * passive (only the fuzzer moves), the directories the attackers own and
  * libxl's /libxl are snapshotted, and libxl's context is freed, so that
  * this process has no thread when it forks.
@@ -19,7 +20,8 @@
  * driver domain or dom0's backend (the guest's backend dirs), one step in
  * four another one racing the reader (made while it runs), then one
  * libxl reader, or now and then an operation (a device looked up as xl
- * does, then destroyed or removed), run in a forked child with its own
+ * does, then destroyed or removed; a nic or disk add; cdrom insert; the
+ * guest's eject request and libxl's event), run in a forked child with its own
  * libxl context so that a crash or sanitizer report is caught and the
  * fuzzing goes on.
  * An episode is a few steps from the snapshot; the nodes it touched are
