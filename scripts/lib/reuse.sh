@@ -13,7 +13,7 @@
 # The kit's files that build a side, run its suite and read the results: a change to any of them
 # re-runs every suite.
 REUSE_RUNNER="scripts/kit-test scripts/kit-build scripts/lib/build-tree.sh scripts/lib/results.sh
-scripts/lib/reuse.sh"
+scripts/lib/reuse.sh scripts/lib/cpu-time.sh"
 
 # reuse_files_sha256 DIR [FILE...]: one sha256 over the names and contents of the FILEs of DIR,
 # or of all its files but those under fuzz/ (kit fuzz's program, which no suite builds).
