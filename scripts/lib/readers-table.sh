@@ -63,18 +63,30 @@ cases() {
     done
 }
 
-# patches REL READER: the prereq and fix patches of REL whose Readers header field names READER, read
-# through the kit's one series reader and header parser (lib/kit.sh).
-patches_of() (
-    local rel=$1 reader=$2 layer p list=''
-    kit_release "$rel"
-    while read -r layer p; do
-        case ", $(header_field "$R_PATCHES/$p" Readers), " in
-            *", $reader, "*) list="$list${list:+ }${p%%-*}" ;;
-        esac
-    done < <(kit_stack prereq,fix)
-    printf '%s\n' "${list:-none}"
+# release_readers REL: "NNNN<TAB>Readers" for every prereq and fix patch of REL (its number, and
+# its Readers header field), read in one pass through the kit's one series reader and header
+# parser (lib/kit.sh).
+release_readers() (
+    local layer p paths=()
+    kit_release "$1"
+    while read -r layer p; do paths+=("$R_PATCHES/$p"); done < <(kit_stack prereq,fix)
+    [ ${#paths[@]} -eq 0 ] || header_field_of Readers "${paths[@]}" |
+        while IFS=$'\t' read -r p value; do
+            p=${p##*/}
+            printf '%s\t%s\n' "${p%%-*}" "$value"
+        done
 )
+
+# patches_of READER: the patches of the release in reader_patches[] whose Readers field names READER.
+patches_of() {
+    local reader=$1 line list=''
+    for line in "${reader_patches[@]}"; do
+        case ", ${line#*$'\t'}, " in
+            *", $reader, "*) list="$list${list:+ }${line%%$'\t'*}" ;;
+        esac
+    done
+    printf '%s\n' "${list:-none}"
+}
 
 if [ "$doc" = 1 ]; then
     cat <<'EOT'
@@ -96,6 +108,7 @@ for spec in "${specs[@]}"; do
     rel=${spec%%=*} out=${spec#*=}
     [ -d "$out/tests" ] || { echo "readers-table.sh: $out is not a testbed build" >&2; exit 2; }
     cases "$out" >"${TMPDIR:-/tmp}/readers-table.$$" || { rm -f "${TMPDIR:-/tmp}/readers-table.$$"; exit 1; }
+    mapfile -t reader_patches < <(release_readers "$rel")
     echo "### Xen $rel"
     echo
     echo "| reader | kind | advisory | patches | security tests |"
@@ -110,7 +123,7 @@ for spec in "${specs[@]}"; do
     while IFS="$(printf '\t')" read -r reader kind adv tests; do
         # shellcheck disable=SC2016 # the backquotes are markdown
         printf '| `%s` | %s | %s | %s | %s |\n' "$reader" "$kind" "$adv" \
-            "$(patches_of "$rel" "$reader")" "$tests"
+            "$(patches_of "$reader")" "$tests"
     done
     rm -f "${TMPDIR:-/tmp}/readers-table.$$"
     echo
