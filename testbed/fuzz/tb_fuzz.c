@@ -604,21 +604,10 @@ static void add_consoles(struct tb *tb)
 static void add_hvm_cdrom(struct tb *tb)
 {
     libxl_device_disk d;
-    char pid[64];
 
     tb_domain_create(tb, HVMG, "hvmguest", TB_HVM);
-    snprintf(pid, sizeof(pid), "/local/domain/%u/image/device-model-pid",
-             HVMG);
-    tb_xs_write(tb, pid, "999999");
-    libxl_device_disk_init(&d);
-    d.backend_domid = 0;
-    d.pdev_path = strdup("/srv/tb/install.iso");
-    d.vdev = strdup("hdc");
-    d.backend = LIBXL_DISK_BACKEND_QDISK;
-    d.format = LIBXL_DISK_FORMAT_RAW;
-    d.is_cdrom = 1;
-    d.removable = 1;
-    d.readwrite = 0;
+    tb_device_model_running(tb, HVMG);
+    tb_qdisk_cdrom_config(&d, "hdc", "/srv/tb/install.iso");
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(tb->ctx, HVMG, &d, NULL));
     libxl_device_disk_dispose(&d);
 }

@@ -751,6 +751,33 @@ void tb_disk_config(libxl_device_disk *d, uint32_t bdom, const char *vdev,
         d->script = strdup(tb_hotplug_script());
 }
 
+void tb_qdisk_cdrom_config(libxl_device_disk *d, const char *vdev,
+                           const char *media)
+{
+    libxl_device_disk_init(d);
+    d->backend_domid = 0;
+    d->vdev = strdup(vdev);
+    d->backend = LIBXL_DISK_BACKEND_QDISK;
+    d->is_cdrom = 1;
+    d->removable = 1;
+    d->readwrite = 0;
+    if (media) {
+        d->pdev_path = strdup(media);
+        d->format = LIBXL_DISK_FORMAT_RAW;
+    } else {
+        d->format = LIBXL_DISK_FORMAT_EMPTY;
+    }
+}
+
+void tb_device_model_running(struct tb *tb, uint32_t domid)
+{
+    char pid[64];
+
+    snprintf(pid, sizeof(pid), "/local/domain/%u/image/device-model-pid",
+             domid);
+    tb_xs_write(tb, pid, "999999");
+}
+
 /* --- xenstore ------------------------------------------------------------- */
 
 static char *tb_vread(struct tb *tb, const char *fmt, va_list ap)

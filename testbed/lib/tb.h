@@ -160,6 +160,20 @@ enum tb_disk_kind { TB_DISK_RO, TB_DISK_RW, TB_DISK_CDROM };
 void tb_disk_config(libxl_device_disk *d, uint32_t bdom, const char *vdev,
                     const char *pdev, enum tb_disk_kind kind);
 
+/*
+ * A cdrom VDEV on qemu's qdisk backend in dom0: MEDIA as a raw image, or
+ * no media (format empty) when MEDIA is NULL.  Dispose with
+ * libxl_device_disk_dispose.
+ */
+void tb_qdisk_cdrom_config(libxl_device_disk *d, const char *vdev,
+                           const char *media);
+
+/*
+ * DOMID's device model runs, as libxl records once it spawned it: 4.7
+ * refuses a qdisk disk without it.  Nothing in the testbed stops it.
+ */
+void tb_device_model_running(struct tb *tb, uint32_t domid);
+
 /* --- xenstore ----------------------------------------------------------- */
 
 /* Read a node (malloc'd, caller frees) or NULL. */

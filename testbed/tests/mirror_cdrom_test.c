@@ -21,38 +21,15 @@
 #define GUEST   1
 #define XVDC    51744   /* (202 << 8) | (2 << 4) */
 
-static void cdrom_config(libxl_device_disk *d, const char *media)
-{
-    libxl_device_disk_init(d);
-    d->backend_domid = 0;
-    d->vdev = strdup("xvdc");
-    d->backend = LIBXL_DISK_BACKEND_QDISK;
-    d->is_cdrom = 1;
-    d->removable = 1;
-    d->readwrite = 0;
-    if (media) {
-        d->pdev_path = strdup(media);
-        d->format = LIBXL_DISK_FORMAT_RAW;
-    } else {
-        d->format = LIBXL_DISK_FORMAT_EMPTY;
-    }
-}
-
 static struct tb *setup(const atf_tc_t *tc)
 {
     struct tb *tb = tb_start(tc);
     libxl_device_disk d;
-    char pid[64];
 
     tb_backend_start(tb, 0);
     tb_domain_create(tb, GUEST, "hvmguest", TB_HVM);
-    /*
-     * The guest's device model runs, as libxl records once it spawned it
-     * (4.7 refuses a qdisk without it); no case here stops it.
-     */
-    snprintf(pid, sizeof(pid), "/local/domain/%u/image/device-model-pid", GUEST);
-    tb_xs_write(tb, pid, "999999");
-    cdrom_config(&d, "/srv/tb/install.iso");
+    tb_device_model_running(tb, GUEST);
+    tb_qdisk_cdrom_config(&d, "xvdc", "/srv/tb/install.iso");
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
     return tb;
@@ -63,7 +40,7 @@ static void insert(struct tb *tb, const char *media)
 {
     libxl_device_disk d;
 
-    cdrom_config(&d, media);
+    tb_qdisk_cdrom_config(&d, "xvdc", media);
     ATF_REQUIRE_EQ(0, libxl_cdrom_insert(tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
 }

@@ -24,25 +24,13 @@ static struct world setup(const atf_tc_t *tc)
 {
     struct world w;
     libxl_device_disk d;
-    char pid[64];
 
     w.tb = tb_start(tc);
     w.qemu = tb_backend_start(w.tb, 0);
     tb_domain_create(w.tb, GUEST, "hvmguest", TB_HVM);
-    /* the device model runs, as libxl records once it spawned it (4.7
-     * refuses a qdisk disk without it); nothing here stops it */
-    snprintf(pid, sizeof(pid), "/local/domain/%u/image/device-model-pid", GUEST);
-    tb_xs_write(w.tb, pid, "999999");
+    tb_device_model_running(w.tb, GUEST);
 
-    libxl_device_disk_init(&d);
-    d.backend_domid = 0;
-    d.pdev_path = strdup("/srv/tb/install.iso");
-    d.vdev = strdup("hdc");
-    d.backend = LIBXL_DISK_BACKEND_QDISK;
-    d.format = LIBXL_DISK_FORMAT_RAW;
-    d.is_cdrom = 1;
-    d.removable = 1;
-    d.readwrite = 0;
+    tb_qdisk_cdrom_config(&d, "hdc", "/srv/tb/install.iso");
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(w.tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
     TB_REQUIRE_XS(w.tb, "aio:/srv/tb/install.iso",

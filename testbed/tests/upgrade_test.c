@@ -389,20 +389,10 @@ TB_TC(cdrom_insert_into_old_cdrom_fails_cleanly,
 {
     struct world w = setup(tc, TB_HVM);
     libxl_device_disk d;
-    char pid[64];
     int rc;
 
-    snprintf(pid, sizeof(pid), "/local/domain/%u/image/device-model-pid",
-             GUEST);
-    tb_xs_write(w.tb, pid, "999999");
-    libxl_device_disk_init(&d);
-    d.backend_domid = 0;
-    d.pdev_path = strdup("/srv/tb/old.iso");
-    d.vdev = strdup("hdc");
-    d.backend = LIBXL_DISK_BACKEND_QDISK;
-    d.format = LIBXL_DISK_FORMAT_RAW;
-    d.is_cdrom = 1;
-    d.removable = 1;
+    tb_device_model_running(w.tb, GUEST);
+    tb_qdisk_cdrom_config(&d, "hdc", "/srv/tb/old.iso");
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(w.tb->ctx, GUEST, &d, NULL));
     libxl_device_disk_dispose(&d);
     upgrade(&w);
