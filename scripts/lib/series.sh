@@ -124,7 +124,7 @@ kit_diff_names() {
             }
         }
         function name_of(text) { sub(/\t.*/, "", text); sub(/ .*/, "", text); return text }
-        function add(p) { if (p != "/dev/null" && p != "") files[FILENAME "\t" p] = 1 }
+        function add(p) { if (p != "") files[FILENAME "\t" p] = 1 }
         function strip1(p) { if (p ~ /\//) sub(/^[^\/]*\//, "", p); else p = ""; return p }
         FNR == 1 { body = 0; old = new = 0 }
         !body {
@@ -148,7 +148,7 @@ kit_diff_names() {
             new = (w ~ /,/) ? substr(w, index(w, ",") + 1) + 0 : 1
             next
         }
-        /^(---|\+\+\+) / { t = substr($0, 5); judge(t); add(strip1(name_of(t))); next }
+        /^(---|\+\+\+) / { t = substr($0, 5); judge(t); t = name_of(t); if (t != "/dev/null") add(strip1(t)); next }
         /^\*\*\* / { judge(substr($0, 5)); next }
         /^Index: / { judge(substr($0, 8)); next }
         /^diff --git / { t = substr($0, 12); judge(t); split(t, g, / /); add(strip1(g[1])); add(strip1(g[2])); next }
