@@ -162,14 +162,16 @@ tree_require_writable() {
 }
 
 # tree_backup TREE STACK_FILE BACKUP: saves into the new dir BACKUP what the stack touches in
-# TREE: the files (content, mode, times), the files that do not exist yet, and the mode and
-# time of every directory that holds them, so that tree_restore can put it all back.
+# TREE: the files (content, mode, times), the files that do not exist yet, the names patch(1)
+# could give its temporary files beside them that exist already, and the mode and time of
+# every directory that holds them, so that tree_restore can put it all back.
 tree_backup() {
     local tree=$1 backup=$3 f d
     mkdir -p "$backup/files"
     : >"$backup/absent"
     : >"$backup/dirs"
     tree_stack_files "$2" >"$backup/list"
+    tree_patch_temps "$tree" <"$backup/list" >"$backup/temps"
     while IFS= read -r f; do
         if [ -e "$tree/$f" ] || [ -L "$tree/$f" ]; then
             # Not cp --parents: it copies the directories' modes, and a read-only one would
@@ -192,6 +194,18 @@ tree_backup() {
     sort -u -t "$(printf '\t')" -k3,3r "$backup/dirs" -o "$backup/dirs"
 }
 
+# tree_patch_temps TREE: for each file named on stdin, the files beside it in TREE with the names
+# patch(1) gives its temporary copies (FILE.oXXXXXX and the like: the name, a dot, a letter, six
+# characters).  patch removes them itself, but not when a signal ends it just after it made one.
+tree_patch_temps() {
+    local f t
+    while IFS= read -r f; do
+        for t in "$1/$f".[a-z]??????; do
+            if [ -f "$t" ] && [ ! -L "$t" ]; then printf '%s\n' "${t#"$1/"}"; fi
+        done
+    done
+}
+
 # tree_restore TREE BACKUP: puts back what tree_backup saved.  Nothing may interrupt it: INT,
 # TERM and HUP are ignored from here on, by this shell and by the commands it runs (an ignored
 # signal stays ignored across exec), so a second Ctrl-C cannot leave the tree half put back.
@@ -202,6 +216,11 @@ tree_restore() {
     # Every step goes on past a failure (set -e would stop the restore half-way), and the
     # failures are named at the end.
     while IFS= read -r f; do rm -f "$tree/$f" || failed="$failed $f"; done <"$backup/absent"
+    # A patch the signal ended may have left its temporary copy: one that was not there before
+    # goes (a user's file of that name that was there before stays).
+    while IFS= read -r f; do
+        grep -qxF -- "$f" "$backup/temps" || rm -f "$tree/$f" || failed="$failed $f"
+    done < <(tree_patch_temps "$tree" <"$backup/list")
     while IFS= read -r -d '' f; do
         f=${f#./}
         mkdir -p "$tree/$(dirname "$f")" || true
