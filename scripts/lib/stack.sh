@@ -15,8 +15,10 @@ stack_quilt() {
     # a work dir first applied from one stack (--matrix) would push the next stack's patches
     # from the first one's dir.
     if [ -d "$tree/.pc" ]; then printf '%s\n' "$R_PATCHES" >"$tree/.pc/.quilt_patches"; fi
+    # Without QUILT_PATCHES_PREFIX from the user's environment, quilt names each patch as the
+    # series does ("Applying patch NAME"), which stack_trial reads.
     (cd "$tree" && LC_ALL=C QUILT_PATCHES=$R_PATCHES QUILT_SERIES=$series QUILT_PC=.pc \
-        QUILTRC=/dev/null quilt "$@")
+        QUILTRC=/dev/null env -u QUILT_PATCHES_PREFIX quilt "$@")
 }
 
 # stack_patch ARGS...: GNU patch, in the C locale.
@@ -89,17 +91,35 @@ stack_scratch() {
 # Prints one line per patch: "status layer patch detail".  Returns 0 when every patch applied,
 # 1 otherwise (the failing patch is the last line; STACK_FAILURE holds quilt's words).
 stack_trial() {
-    local start=$1 fuzz=$2 stack=$3 scratch layer p out status detail
+    local start=$1 fuzz=$2 stack=$3 scratch layer p all out rc=0 n=0 status detail
     # Callers test this function in an if, where set -e is off: a refusal must end the verb.
     scratch=$(stack_scratch "$start" "$stack") || exit "$?"
     awk '{print $2}' "$stack" >"$scratch/series"
     STACK_FAILURE=''
+    if [ -s "$scratch/series" ]; then
+        # One quilt run for the whole stack, which stops at the first patch that does not apply:
+        # starting quilt costs more than most patches.  Its output is cut at each "Applying
+        # patch NAME" into one file per patch, numbered in the order quilt pushed them.
+        all=$(stack_quilt "$scratch/tree" "$scratch/series" push -a --fuzz="$fuzz" 2>&1) || rc=$?
+        mkdir "$scratch/out"
+        printf '%s\n' "$all" | awk -v dir="$scratch/out" '
+            /^Applying patch / { if (f) close(f); f = dir "/" ++n }
+            f { print > f }'
+    fi
     while read -r layer p; do
-        if out=$(stack_quilt "$scratch/tree" "$scratch/series" push --fuzz="$fuzz" 2>&1); then
+        n=$((n + 1))
+        out=''
+        [ -f "$scratch/out/$n" ] && out=$(cat "$scratch/out/$n")
+        # Every patch quilt pushed applied, except the last one when quilt failed.
+        if [ "$(sed -n 1p "$scratch/out/$n" 2>/dev/null)" = "Applying patch $p" ] &&
+                { [ "$rc" = 0 ] || [ -f "$scratch/out/$((n + 1))" ]; }; then
             read -r status detail <<<"$(stack_classify "$out")"
             printf '%s %s %s %s\n' "$status" "$layer" "$p" "$detail"
             continue
         fi
+        # The patch quilt stopped at; quilt's words are those of its whole run when it
+        # stopped before any patch.
+        [ -n "$out" ] || out=$all
         if stack_patch -d "$scratch/tree" -p1 -R --dry-run -s -f -F0 <"$R_PATCHES/$p" >/dev/null 2>&1; then
             status=applied-already
         else
