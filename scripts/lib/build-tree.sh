@@ -29,7 +29,8 @@ config/Paths.mk) is missing, Tools.mk is older than tools/configure, or
 they were made with other configure arguments (config/build-tree.stamp).
 When the make variables or APPEND_CFLAGS differ from the last build
 (config/build-tree.make-stamp), the subdirs are cleaned first.  The make
-steps are incremental.  ccache is used when it is on PATH (CCACHE_DIR
+steps are incremental, and skipped when no file of the tree is newer than
+the last build with the same settings (config/build-tree.built).  ccache is used when it is on PATH (CCACHE_DIR
 and friends come from the environment).  Compiler workarounds for this
 host (gcc >= 10, glibc >= 2.28) go into APPEND_CFLAGS, which Xen's
 Config.mk puts last on the command line, after each directory's -Werror.
@@ -150,6 +151,19 @@ for d in $subdirs; do
     [ -d "$tree/$d" ] || { echo "$prog: no directory $tree/$d" >&2; exit 1; }
 done
 
+# A tree in which nothing changed since its last build with these settings needs no make:
+# walking Xen's makefiles to find nothing to do takes seconds per tree.  "Changed" is make's
+# own test, a file newer than that build; the stamp is written only once every make passed.
+built=$tree/config/build-tree.built
+want_built=$(printf '%s\n' "$want_stamp" "APPEND_CFLAGS=$APPEND_CFLAGS${make_vars[*]+ ${make_vars[*]}}" "$subdirs" "$cc")
+if [ -f "$built" ] && [ "$(cat "$built")" = "$want_built" ] &&
+        [ -z "$(find "$tree" -newer "$built" -print -quit)" ]; then
+    echo "build-tree: make (up to date: nothing changed since the last build)"
+    echo "build-tree: done"
+    exit 0
+fi
+rm -f "$built"
+
 # Xen's makefiles do not track flags, so objects built with other make
 # variables or APPEND_CFLAGS (LIBXL_BLKTAP=n, a sanitizer build) would be
 # silently mixed with new ones: clean the subdirs when the settings change.
@@ -164,7 +178,7 @@ if [ -f "$make_stamp" ] && [ "$(cat "$make_stamp")" != "$want_make_stamp" ]; the
         }
     done
 fi
-printf '%s\n' "$want_make_stamp" >"$make_stamp"
+[ "$(cat "$make_stamp" 2>/dev/null || true)" = "$want_make_stamp" ] || printf '%s\n' "$want_make_stamp" >"$make_stamp"
 
 for d in $subdirs; do
     echo "build-tree: make $d"
@@ -173,4 +187,5 @@ for d in $subdirs; do
         exit 1
     }
 done
+printf '%s\n' "$want_built" >"$built"
 echo "build-tree: done"
