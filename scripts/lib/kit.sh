@@ -66,18 +66,29 @@ kit_settle() {
     kit_matrix check || exit "$E_USAGE"
 }
 
-# The matrix reader is a small C program; it is built on first use into the work dir.
+# The matrix reader is a small C program; it is built on first use into the work dir.  A build
+# is kept in the user's cache (KIT_CACHE_DIR, default ~/.cache/xsa178-kit) under the checksum of
+# its source and compiler, so that a new work dir copies it instead of compiling it again.
 kit_matrix_bin() {
-    local src=$KIT_ROOT/scripts/matrix/kit-matrix.c bin=$KIT_WORK/bin/kit-matrix tmp
+    local src=$KIT_ROOT/scripts/matrix/kit-matrix.c bin=$KIT_WORK/bin/kit-matrix tmp key cached
     if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
         mkdir -p "$KIT_WORK/bin"
         tmp=$(mktemp "$KIT_WORK/bin/.kit-matrix.XXXXXX")
-        if ! ${CC:-cc} -std=c99 -O2 -Wall -Wextra -o "$tmp" "$src" -lyaml 2>"$tmp.err"; then
+        key=$({ cat "$src"; ${CC:-cc} --version 2>&1; } | sha256sum | cut -c1-16)
+        cached=${KIT_CACHE_DIR:-$HOME/.cache/xsa178-kit}/bin/kit-matrix-$key
+        if [ -x "$cached" ] && cp "$cached" "$tmp" 2>/dev/null; then
+            :
+        elif ${CC:-cc} -std=c99 -O2 -Wall -Wextra -o "$tmp" "$src" -lyaml 2>"$tmp.err"; then
+            rm -f "$tmp.err"
+            # The cache is a convenience: one that cannot be written is left alone.
+            { mkdir -p "${cached%/*}" && cp "$tmp" "$cached.$$" && mv -f "$cached.$$" "$cached"; } 2>/dev/null ||
+                rm -f "$cached.$$" 2>/dev/null || true
+        else
             cat "$tmp.err" >&2
             rm -f "$tmp" "$tmp.err"
             die "$E_USAGE" "cannot build the matrix reader (is libyaml-dev installed?)"
         fi
-        rm -f "$tmp.err"
+        chmod 755 "$tmp"
         mv -f "$tmp" "$bin"
     fi
     printf '%s\n' "$bin"
