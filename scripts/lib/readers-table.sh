@@ -23,7 +23,7 @@ release only shows the tests that exist for its device kinds and API.
   --help      this text
 
 'kit matrix' writes WORK/reports/readers.md with --doc from the testbeds it built, and
-tests/run fails when docs/readers.md differs from it.
+tests/run --matrix fails when docs/readers.md differs from it.
 USAGE
 }
 
@@ -97,7 +97,7 @@ Generated, not written by hand: every row comes from the `X-reader`, `X-kind` an
 test programs built for each release's patched tree; the patches column lists the
 prereq and fix patches of the release whose `Readers` header field names the reader.
 `kit matrix` writes this file as WORK/reports/readers.md from the testbeds it built,
-and `make check` fails when this copy differs from it; to update it after a full
+and `tests/run --matrix` fails when this copy differs from it; to update it after a full
 matrix run:
 
     cp work/reports/readers.md docs/readers.md
