@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -871,4 +872,33 @@ int tb_escapes(struct tb *tb)
     }
     fclose(f);
     return n;
+}
+
+/* --- libxl events ---------------------------------------------------------- */
+
+libxl_event *tb_next_event(libxl_ctx *ctx, int timeout_ms)
+{
+    struct timeval t0, now;
+
+    gettimeofday(&t0, NULL);
+    for (;;) {
+        struct pollfd fds[32];
+        int nfds = 32, timeout = 20;
+        libxl_event *ev = NULL;
+
+        if (libxl_event_check(ctx, &ev, LIBXL_EVENTMASK_ALL, NULL, NULL) == 0)
+            return ev;
+        gettimeofday(&now, NULL);
+        if ((now.tv_sec - t0.tv_sec) * 1000 +
+            (now.tv_usec - t0.tv_usec) / 1000 > timeout_ms)
+            return NULL;
+        if (libxl_osevent_beforepoll(ctx, &nfds, fds, &timeout, now))
+            return NULL;
+        /* a slice at most: libxl's timeouts may be far off */
+        if (timeout < 0 || timeout > 20)
+            timeout = 20;
+        poll(fds, nfds, timeout);
+        gettimeofday(&now, NULL);
+        libxl_osevent_afterpoll(ctx, nfds, fds, now);
+    }
 }

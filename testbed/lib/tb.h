@@ -206,4 +206,13 @@ int tb_hotplug_count(struct tb *tb, const char *action, const char *be_path);
 /* Lines of the stand-in's escapes log (writes outside the run dir). */
 int tb_escapes(struct tb *tb);
 
+/* --- libxl events ------------------------------------------------------- */
+
+/*
+ * Run CTX's event loop (libxl's osevent hooks, as an application's own
+ * loop does) until an event comes or TIMEOUT_MS pass; the event or NULL.
+ * Free it with libxl_event_free.
+ */
+libxl_event *tb_next_event(libxl_ctx *ctx, int timeout_ms);
+
 #endif

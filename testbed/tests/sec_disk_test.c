@@ -4,10 +4,8 @@
  * hostile guest in its frontend directory, libxl reports the disk it
  * configured, and never another guest's.
  */
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "tb-sec.h"
 
@@ -262,34 +260,6 @@ TB_SEC_TC(cdrom_getinfo_ignores_hostile_pointers,
 
 /* --- the eject event ------------------------------------------------------ */
 
-/* Runs libxl's event loop until an event comes or timeout_ms pass. */
-static libxl_event *next_event(struct tb *tb, int timeout_ms)
-{
-    struct timeval t0, now;
-
-    gettimeofday(&t0, NULL);
-    for (;;) {
-        struct pollfd fds[32];
-        int nfds = 32, timeout = 50;
-        libxl_event *ev = NULL;
-
-        if (libxl_event_check(tb->ctx, &ev, LIBXL_EVENTMASK_ALL, NULL,
-                              NULL) == 0)
-            return ev;
-        gettimeofday(&now, NULL);
-        if ((now.tv_sec - t0.tv_sec) * 1000 +
-            (now.tv_usec - t0.tv_usec) / 1000 > timeout_ms)
-            return NULL;
-        ATF_REQUIRE_EQ(0, libxl_osevent_beforepoll(tb->ctx, &nfds, fds,
-                                                   &timeout, now));
-        if (timeout < 0 || timeout > 50)
-            timeout = 50;
-        poll(fds, nfds, timeout);
-        gettimeofday(&now, NULL);
-        libxl_osevent_afterpoll(tb->ctx, nfds, fds, now);
-    }
-}
-
 /* The guest asks to eject its cdrom; returns the event libxl raised. */
 static libxl_event *eject(struct tb_world *w)
 {
@@ -299,11 +269,11 @@ static libxl_event *eject(struct tb_world *w)
     ATF_REQUIRE_EQ(0, libxl_evenable_disk_eject(w->tb->ctx, GUEST, "xvdc",
                                                 0, &evg));
     /* let libxl see the watch fire once, with nothing to eject yet */
-    ev = next_event(w->tb, 200);
+    ev = tb_next_event(w->tb->ctx, 200);
     ATF_REQUIRE(ev == NULL);
     /* an honest request: the guest may ask to eject its own cdrom */
     ATF_REQUIRE_EQ(0, tb_sim_cmd(w->guest, "write vbd/%u/eject eject", XVDC));
-    ev = next_event(w->tb, 5000);
+    ev = tb_next_event(w->tb->ctx, 5000);
     libxl_evdisable_disk_eject(w->tb->ctx, evg);
     return ev;
 }

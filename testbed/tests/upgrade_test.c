@@ -27,9 +27,7 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 
 #include "tb.h"
 
@@ -321,34 +319,6 @@ TB_TC(vbd_add_at_old_vdev_is_refused,
 }
 #endif
 
-/* Runs libxl's event loop until an event comes or timeout_ms pass. */
-static libxl_event *next_event(struct tb *tb, int timeout_ms)
-{
-    struct timeval t0, now;
-
-    gettimeofday(&t0, NULL);
-    for (;;) {
-        struct pollfd fds[32];
-        int nfds = 32, timeout = 50;
-        libxl_event *ev = NULL;
-
-        if (libxl_event_check(tb->ctx, &ev, LIBXL_EVENTMASK_ALL, NULL,
-                              NULL) == 0)
-            return ev;
-        gettimeofday(&now, NULL);
-        if ((now.tv_sec - t0.tv_sec) * 1000 +
-            (now.tv_usec - t0.tv_usec) / 1000 > timeout_ms)
-            return NULL;
-        ATF_REQUIRE_EQ(0, libxl_osevent_beforepoll(tb->ctx, &nfds, fds,
-                                                   &timeout, now));
-        if (timeout < 0 || timeout > 50)
-            timeout = 50;
-        poll(fds, nfds, timeout);
-        gettimeofday(&now, NULL);
-        libxl_osevent_afterpoll(tb->ctx, nfds, fds, now);
-    }
-}
-
 TB_TC(cdrom_eject_event_of_old_cdrom_is_not_raised,
       "the guest asks to eject the old cdrom xvdc: the base raises the eject "
       "event for it, the patched tree raises none (it has no record to name "
@@ -360,10 +330,10 @@ TB_TC(cdrom_eject_event_of_old_cdrom_is_not_raised,
 
     ATF_REQUIRE_EQ(0, libxl_evenable_disk_eject(w.tb->ctx, GUEST, "xvdc", 0,
                                                 &evg));
-    ev = next_event(w.tb, 200);
+    ev = tb_next_event(w.tb->ctx, 200);
     ATF_REQUIRE(ev == NULL);
     ATF_REQUIRE_EQ(0, tb_sim_cmd(w.guest, "write vbd/%u/eject eject", XVDC));
-    ev = next_event(w.tb, patched() ? 2000 : 5000);
+    ev = tb_next_event(w.tb->ctx, patched() ? 2000 : 5000);
     libxl_evdisable_disk_eject(w.tb->ctx, evg);
     if (patched()) {
         ATF_CHECK_MSG(ev == NULL, "an eject event for a cdrom with no record");
