@@ -51,6 +51,8 @@ struct avail_kind {
     void (*add)(struct avail *a, int i);
     /* devid of device i */
     unsigned (*devid)(int i);
+    const char *bekind;     /* the backend's kind (qdisk), NULL: name */
+    enum tb_domtype type;   /* the guest's: PV unless the kind needs HVM */
 };
 
 #define AVAIL_WAIT_MS 3000          /* see avail_wait_gone */
@@ -72,15 +74,20 @@ struct avail {
 #define AVAIL_WHO(a, i) ((a)->gone[(i)] ? (a)->gone[(i)] : "nothing")
 
 /* Backend directory of device i, relative to its sim's area or absolute. */
+static const char *avail_bekind(struct avail *a)
+{
+    return a->k->bekind ? a->k->bekind : a->k->name;
+}
+
 static void avail_be_rel(struct avail *a, int i, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s/%u/%u", a->k->name, GUEST, a->k->devid(i));
+    snprintf(buf, len, "%s/%u/%u", avail_bekind(a), GUEST, a->k->devid(i));
 }
 
 static void avail_be_path(struct avail *a, int i, char *buf, size_t len)
 {
     snprintf(buf, len, "/local/domain/%u/backend/%s/%u/%u", a->k->bdom,
-             a->k->name, GUEST, a->k->devid(i));
+             avail_bekind(a), GUEST, a->k->devid(i));
 }
 
 /* Frontend directory of device i, relative to the guest's sim or absolute. */
@@ -150,7 +157,9 @@ static void avail_setup(const atf_tc_t *tc, struct avail *a,
     dom0 = tb_backend_start(a->tb, 0);
     drv = tb_backend_start(a->tb, DRVDOM);
     a->backend = k->bdom ? drv : dom0;
-    tb_domain_create(a->tb, GUEST, "guest1", TB_PV);
+    tb_domain_create(a->tb, GUEST, "guest1", k->type);
+    if (k->type == TB_HVM)
+        tb_device_model_running(a->tb, GUEST);
     a->guest = tb_frontend_start(a->tb, GUEST);
     who = fe ? a->guest : a->backend;
     avail_add(a);
@@ -198,8 +207,12 @@ static void avail_wait_gone(struct avail *a, const char *path)
     }
 }
 
-/* Device i's directories and libxl's record of it are gone. */
-static void avail_check_gone(struct avail *a, int i)
+/*
+ * Device i's directories and libxl's record of it are gone.  (This and
+ * avail_check_destroy are inline: a table with no remove or destroy row,
+ * avail_cdrom_test's, leaves them unused.)
+ */
+static inline void avail_check_gone(struct avail *a, int i)
 {
     char p[256];
 
@@ -217,7 +230,7 @@ static void avail_check_gone(struct avail *a, int i)
 }
 
 /* libxl_domain_destroy removes the guest and every device it was given. */
-static void avail_check_destroy(struct avail *a)
+static inline void avail_check_destroy(struct avail *a)
 {
     int i;
 
@@ -262,22 +275,6 @@ static void avail_check_destroy(struct avail *a)
 #define AVAIL_BASE_UPTO_46 0
 #endif
 
-/*
- * A row pinned by fix patch 0242 (remove after the backend deleted its
- * directory or its state node) is built where its program has been
- * verified against 0242: the program sets AVAIL_0242_VERIFIED, from
- * TB_XEN_VERSION, before it includes this file.  Elsewhere the row is built
- * only with -DAVAIL_SHOW_DEFECTS, until it has been verified there.
- */
-#ifndef AVAIL_0242_VERIFIED
-#define AVAIL_0242_VERIFIED 0
-#endif
-#if defined(AVAIL_SHOW_DEFECTS) || AVAIL_0242_VERIFIED
-#define AVAIL_0242(hurt) hurt
-#else
-#define AVAIL_0242(hurt) D
-#endif
-
 /* The guest deletes frontend things (XSA-175), the driver domain backend
  * things (XSA-178). */
 #define AVAIL_ADV_FRONTEND_DIR  "XSA-175"
@@ -315,7 +312,6 @@ static void avail_check_destroy(struct avail *a)
     TB_SEC_TC(kind##_##reader##_survives_##del, AVAIL_DESCR_(creader, DEL), \
               creader, #kind, AVAIL_ADV_##DEL)                              \
     AVAIL_BODY_(kind, reader, DEL)
-#define AVAIL_CASE_D(kind, reader, creader, del, DEL)
 
 #define AVAIL_ADD(kind, reader, creader, del, DEL, hurt)                   \
     AVAIL_ADD_(hurt, kind, reader, del)
@@ -323,6 +319,5 @@ static void avail_check_destroy(struct avail *a)
 #define AVAIL_ADD_0(kind, reader, del)                                      \
     ATF_TP_ADD_TC(tp, kind##_##reader##_survives_##del);
 #define AVAIL_ADD_1(kind, reader, del) AVAIL_ADD_0(kind, reader, del)
-#define AVAIL_ADD_D(kind, reader, del)
 
 #endif

@@ -7,8 +7,6 @@
  * only dom0's backend directory, so with a driver domain it would fail
  * without any deletion.  Disks have no nextid: the vdev is the devid.
  */
-/* Releases where this table was verified against fix patch 0242. */
-#define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 406)
 #include "avail.h"
 
 #define XVDA    51712   /* (202 << 8) | (0 << 4) */
@@ -38,7 +36,7 @@ static void vbd_add(struct avail *a, int i)
 }
 
 static const struct avail_kind vbd_kind = {
-    "vbd", 0, vbd_add, vbd_devid,
+    .name = "vbd", .bdom = 0, .add = vbd_add, .devid = vbd_devid,
 };
 
 /* d is disk i as configured; bdom: whether the reader reports the backend
@@ -191,8 +189,7 @@ static void check_retrieve(struct avail *a)
 /*
  * The table.  Columns: the reader (check_READER), the libxl function it
  * pins, the deletion, and the releases whose unpatched base the deletion
- * hurts (measured with kit verify on 4.6; the other releases share the code
- * of these readers).
+ * hurts (measured with kit verify on every release).
  *
  * Remove after the backend deleted its directory or its state node hurts
  * every base (libxl__initiate_device_remove waits for a state node that no
@@ -212,9 +209,9 @@ static void check_retrieve(struct avail *a)
     X(vbd, vdev_lookup, "libxl_vdev_to_device_disk", frontend_node, FRONTEND_NODE, AVAIL_BASE_ALL) \
     X(vbd, vdev_lookup, "libxl_vdev_to_device_disk", backend_node, BACKEND_NODE, AVAIL_BASE_ALL) \
     X(vbd, remove, "libxl_device_disk_remove", frontend_dir, FRONTEND_DIR, AVAIL_BASE_NONE) \
-    X(vbd, remove, "libxl_device_disk_remove", backend_dir, BACKEND_DIR, AVAIL_0242(AVAIL_BASE_ALL)) \
+    X(vbd, remove, "libxl_device_disk_remove", backend_dir, BACKEND_DIR, AVAIL_BASE_ALL) \
     X(vbd, remove, "libxl_device_disk_remove", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
-    X(vbd, remove, "libxl_device_disk_remove", backend_node, BACKEND_NODE, AVAIL_0242(AVAIL_BASE_ALL)) \
+    X(vbd, remove, "libxl_device_disk_remove", backend_node, BACKEND_NODE, AVAIL_BASE_ALL) \
     X(vbd, destroy, "libxl__devices_destroy", frontend_dir, FRONTEND_DIR, AVAIL_BASE_ALL) \
     X(vbd, destroy, "libxl__devices_destroy", backend_dir, BACKEND_DIR, AVAIL_BASE_NONE) \
     X(vbd, destroy, "libxl__devices_destroy", frontend_node, FRONTEND_NODE, AVAIL_BASE_ALL) \

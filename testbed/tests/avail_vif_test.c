@@ -7,9 +7,6 @@
  * list walks only dom0's backend directory, so with a driver domain it
  * would fail without any deletion.
  */
-/* Releases where this table was verified against fix patch 0242. */
-#define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 406 || \
-                             TB_XEN_VERSION / 100 == 407)
 #include "avail.h"
 
 static unsigned vif_devid(int i)
@@ -47,7 +44,7 @@ static void vif_add(struct avail *a, int i)
 }
 
 static const struct avail_kind vif_kind = {
-    "vif", 0, vif_add, vif_devid,
+    .name = "vif", .bdom = 0, .add = vif_add, .devid = vif_devid,
 };
 
 /* n is nic i as configured; bdom: whether the reader reports the backend
@@ -200,8 +197,7 @@ static void check_retrieve(struct avail *a)
 /*
  * The table.  Columns: the reader (check_READER), the libxl function it
  * pins, the deletion, and the releases whose unpatched base the deletion
- * hurts (measured with kit verify on 4.6; the other releases share the code
- * of these readers).
+ * hurts (measured with kit verify on every release).
  *
  * Remove after the backend deleted its directory or its state node hurts
  * every base (libxl__initiate_device_remove waits for a state node that no
@@ -225,9 +221,9 @@ static void check_retrieve(struct avail *a)
     X(vif, nextid, "libxl__device_nextid", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
     X(vif, nextid, "libxl__device_nextid", backend_node, BACKEND_NODE, AVAIL_BASE_NONE) \
     X(vif, remove, "libxl_device_nic_remove", frontend_dir, FRONTEND_DIR, AVAIL_BASE_NONE) \
-    X(vif, remove, "libxl_device_nic_remove", backend_dir, BACKEND_DIR, AVAIL_0242(AVAIL_BASE_ALL)) \
+    X(vif, remove, "libxl_device_nic_remove", backend_dir, BACKEND_DIR, AVAIL_BASE_ALL) \
     X(vif, remove, "libxl_device_nic_remove", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
-    X(vif, remove, "libxl_device_nic_remove", backend_node, BACKEND_NODE, AVAIL_0242(AVAIL_BASE_ALL)) \
+    X(vif, remove, "libxl_device_nic_remove", backend_node, BACKEND_NODE, AVAIL_BASE_ALL) \
     X(vif, destroy, "libxl__devices_destroy", frontend_dir, FRONTEND_DIR, AVAIL_BASE_ALL) \
     X(vif, destroy, "libxl__devices_destroy", backend_dir, BACKEND_DIR, AVAIL_BASE_NONE) \
     X(vif, destroy, "libxl__devices_destroy", frontend_node, FRONTEND_NODE, AVAIL_BASE_ALL) \

@@ -4,11 +4,6 @@
  * libxl still lists, describes, finds, numbers, removes and destroys every
  * vtpm the guest was given, as it was configured.
  */
-/* Releases where this table was verified against fix patch 0242. */
-#define AVAIL_0242_VERIFIED (TB_XEN_VERSION / 100 == 403 || \
-                             TB_XEN_VERSION / 100 == 405 || \
-                             TB_XEN_VERSION / 100 == 406 || \
-                             TB_XEN_VERSION / 100 == 407)
 #include "avail.h"
 
 /* Device i's uuid: 2b9b4d53-17c9-4b8e-9a53-6d0c0a1e5fNN. */
@@ -38,7 +33,7 @@ static void vtpm_add(struct avail *a, int i)
 }
 
 static const struct avail_kind vtpm_kind = {
-    "vtpm", DRVDOM, vtpm_add, vtpm_devid,
+    .name = "vtpm", .bdom = DRVDOM, .add = vtpm_add, .devid = vtpm_devid,
 };
 
 /* v is device i as configured. */
@@ -217,7 +212,7 @@ static void check_retrieve(struct avail *a)
  * Remove after the vTPM domain deleted the backend directory or its state
  * node hurts every base: libxl__initiate_device_remove waits for a state
  * node that no longer exists and fails with ERROR_INVAL.  Destroy hurts the
- * bases from 4.6 (measured on 4.3 and 4.6), whose libxl__device_destroy
+ * bases from 4.6 (measured on every release), whose libxl__device_destroy
  * leaves a driver domain's backend directory to it: the directory (brought
  * back by the write of online=0) is left behind.  Fix patch 0242.
  */
@@ -243,13 +238,13 @@ static void check_retrieve(struct avail *a)
     X(vtpm, nextid, "libxl__device_nextid", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
     X(vtpm, nextid, "libxl__device_nextid", backend_node, BACKEND_NODE, AVAIL_BASE_NONE) \
     X(vtpm, remove, "libxl_device_vtpm_remove", frontend_dir, FRONTEND_DIR, AVAIL_BASE_NONE) \
-    X(vtpm, remove, "libxl_device_vtpm_remove", backend_dir, BACKEND_DIR, AVAIL_0242(AVAIL_BASE_ALL)) \
+    X(vtpm, remove, "libxl_device_vtpm_remove", backend_dir, BACKEND_DIR, AVAIL_BASE_ALL) \
     X(vtpm, remove, "libxl_device_vtpm_remove", frontend_node, FRONTEND_NODE, AVAIL_BASE_NONE) \
-    X(vtpm, remove, "libxl_device_vtpm_remove", backend_node, BACKEND_NODE, AVAIL_0242(AVAIL_BASE_ALL)) \
+    X(vtpm, remove, "libxl_device_vtpm_remove", backend_node, BACKEND_NODE, AVAIL_BASE_ALL) \
     X(vtpm, destroy, "libxl__devices_destroy", frontend_dir, FRONTEND_DIR, AVAIL_BASE_ALL) \
-    X(vtpm, destroy, "libxl__devices_destroy", backend_dir, BACKEND_DIR, AVAIL_0242(AVAIL_BASE_FROM_46)) \
+    X(vtpm, destroy, "libxl__devices_destroy", backend_dir, BACKEND_DIR, AVAIL_BASE_FROM_46) \
     X(vtpm, destroy, "libxl__devices_destroy", frontend_node, FRONTEND_NODE, AVAIL_BASE_ALL) \
-    X(vtpm, destroy, "libxl__devices_destroy", backend_node, BACKEND_NODE, AVAIL_0242(AVAIL_BASE_FROM_46)) \
+    X(vtpm, destroy, "libxl__devices_destroy", backend_node, BACKEND_NODE, AVAIL_BASE_FROM_46) \
     ROWS_RETRIEVE(X)
 
 #ifdef LIBXL_HAVE_RETRIEVE_DOMAIN_CONFIGURATION
