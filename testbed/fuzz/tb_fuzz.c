@@ -19,11 +19,11 @@
  * Each step: 1 to 4 hostile moves by the guest (its frontend dirs), the
  * driver domain or dom0's backend (the guest's backend dirs), one step in
  * four another one racing the reader (made while it runs), then one
- * libxl reader, or now and then an operation (a device looked up as xl
- * does, then destroyed or removed; a nic or disk add; cdrom insert; the
- * guest's eject request and libxl's event), run in a forked child with its own
- * libxl context so that a crash or sanitizer report is caught and the
- * fuzzing goes on.
+ * libxl reader, or now and then an operation (a disk, nic, vtpm or usb
+ * controller looked up as xl does, then destroyed or removed; a nic, disk
+ * or usb controller add; cdrom insert; the guest's eject request and
+ * libxl's event), run in a forked child with its own libxl context so that
+ * a crash or sanitizer report is caught and the fuzzing goes on.
  * An episode is a few steps from the snapshot; the nodes it touched are
  * put back after it (every node, and libxl's stored domain configurations,
  * after libxl itself wrote).
@@ -74,13 +74,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,6 +98,15 @@
 #define GUEST_UUID  "2b9b4d53-17c9-4b8e-9a53-6d0c0a1e5f01"
 #define VICTIM_UUID "7c1f0e2a-66a6-4c3b-8d5e-0f3a9b2c4d03"
 #define HUGE_LEN 3000
+/* the usb device passed through to the guest: host 1-1 (bus 1, address
+ * 4) on port 1 of controller 0 */
+#define USB_BUSID   "1-1"
+#define USB_BUS     1
+#define USB_ADDR    4
+#define USB_CTRL    0
+#define USB_PORT    1
+#define USB_OTHER   "1-2"   /* a host device that is not the guest's */
+#define USB_OTHER_ADDR 5
 
 static const libxl_mac guest_mac0 = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x00 };
 static const libxl_mac guest_mac1 = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x01 };
@@ -116,6 +123,7 @@ enum reader {
 #endif
 #ifdef LIBXL_HAVE_PVUSB
     R_USBCTRL_LIST, R_USBCTRL_GETINFO, R_DEVID_TO_USBCTRL, R_USBDEV_LIST,
+    R_CTRLPORT_TO_USBDEV,
 #endif
     R_CONSOLE_GET_TTY, R_PRIMARY_CONSOLE_GET_TTY,
 #ifdef LIBXL_HAVE_DEVICE_CHANNEL
@@ -132,6 +140,15 @@ enum reader {
     R_CDROM_INSERT,
     /* the guest asks to eject its cdrom: the event libxl raises */
     R_DISK_EJECT,
+#ifdef LIBXL_HAVE_PVUSB
+    /* a controller looked up by devid, then destroyed or removed */
+    R_USBCTRL_DESTROY, R_USBCTRL_REMOVE,
+    /* a usb device looked up by controller:port, then removed */
+    R_USBDEV_REMOVE,
+    /* a controller added with devid -1, served by dom0 or the driver
+     * domain (ARG) */
+    R_USBCTRL_ADD,
+#endif
     R_COUNT
 };
 #define R_FIRST_OP R_DISK_DESTROY
@@ -149,6 +166,7 @@ static const char *const reader_name[] = {
 #ifdef LIBXL_HAVE_PVUSB
     "libxl_device_usbctrl_list", "libxl_device_usbctrl_getinfo",
     "libxl_devid_to_device_usbctrl", "libxl_device_usbdev_list",
+    "libxl_ctrlport_to_device_usbdev",
 #endif
     "libxl_console_get_tty", "libxl_primary_console_get_tty",
 #ifdef LIBXL_HAVE_DEVICE_CHANNEL
@@ -162,6 +180,11 @@ static const char *const reader_name[] = {
     "libxl_device_disk_add",
     "libxl_cdrom_insert",
     "libxl_evenable_disk_eject",
+#ifdef LIBXL_HAVE_PVUSB
+    "libxl_device_usbctrl_destroy", "libxl_device_usbctrl_remove",
+    "libxl_device_usbdev_remove",
+    "libxl_device_usbctrl_add",
+#endif
 };
 
 /* --- the op log ----------------------------------------------------------- */
@@ -474,17 +497,7 @@ static void add_disk(struct tb *tb, uint32_t domid, uint32_t bdom,
 {
     libxl_device_disk d;
 
-    libxl_device_disk_init(&d);
-    d.backend_domid = bdom;
-    d.pdev_path = strdup(pdev);
-    d.vdev = strdup(vdev);
-    d.backend = LIBXL_DISK_BACKEND_PHY;
-    d.format = LIBXL_DISK_FORMAT_RAW;
-    d.readwrite = !cdrom;
-    d.is_cdrom = cdrom;
-    d.removable = cdrom;
-    if (bdom == 0)
-        d.script = strdup(tb_hotplug_script());
+    tb_disk_config(&d, bdom, vdev, pdev, cdrom ? TB_DISK_CDROM : TB_DISK_RW);
     ATF_REQUIRE_EQ(0, libxl_device_disk_add(tb->ctx, domid, &d, NULL));
     libxl_device_disk_dispose(&d);
 }
@@ -532,6 +545,23 @@ static void add_usbctrl(struct tb *tb, int devid, uint32_t bdom)
     c.backend_domid = bdom;
     ATF_REQUIRE_EQ(0, libxl_device_usbctrl_add(tb->ctx, GUEST, &c, NULL));
     libxl_device_usbctrl_dispose(&c);
+}
+
+/* The host's usb device on the dom0 controller, as xl usbdev-attach does. */
+static void add_usbdev(struct tb *tb)
+{
+    libxl_device_usbdev u;
+
+    tb_usb_stand_in(tb, USB_BUSID, USB_ADDR);
+    tb_usb_stand_in(tb, USB_OTHER, USB_OTHER_ADDR);
+    libxl_device_usbdev_init(&u);
+    u.ctrl = USB_CTRL;
+    u.port = USB_PORT;
+    u.type = LIBXL_USBDEV_TYPE_HOSTDEV;
+    u.u.hostdev.hostbus = USB_BUS;
+    u.u.hostdev.hostaddr = USB_ADDR;
+    ATF_REQUIRE_EQ(0, libxl_device_usbdev_add(tb->ctx, GUEST, &u, NULL));
+    libxl_device_usbdev_dispose(&u);
 }
 #endif
 
@@ -705,8 +735,9 @@ static void world_start(const atf_tc_t *tc)
     add_nic(tb, GUEST, DRVDOM, 1, guest_mac1, "xenbr-tb1");
     add_vtpm(tb, GUEST, DRVDOM, GUEST_UUID);
 #ifdef LIBXL_HAVE_PVUSB
-    add_usbctrl(tb, 0, 0);
+    add_usbctrl(tb, USB_CTRL, 0);
     add_usbctrl(tb, 1, DRVDOM);
+    add_usbdev(tb);
 #endif
     add_hvm_cdrom(tb);
     add_consoles(tb);
@@ -794,6 +825,13 @@ static void pick_key(char sim, const char *dir, char *key, size_t len)
     size_t fl;
     int i, cand[64], nc = 0;
 
+#ifdef LIBXL_HAVE_PVUSB
+    /* a controller's ports, where the backend names the host devices */
+    if (!strncmp(dir, "vusb/", 5) && !rndn(3)) {
+        snprintf(key, len, "port/%u", 1 + rndn(2));
+        return;
+    }
+#endif
     snprintf(full, sizeof(full), "%s/%s/", area_of(sim), dir);
     fl = strlen(full);
     for (i = 0; i < world_snap.len && nc < 64; i++) {
@@ -863,6 +901,12 @@ static char *hostile_value(char sim, const char *dir, const char *key)
         }
         return strdup(buf);
     }
+#ifdef LIBXL_HAVE_PVUSB
+    /* a host device at a port: the guest's own elsewhere, or one of dom0's
+     * that the guest was never given (USB_OTHER) */
+    if (!strncmp(key, "port/", 5) && rndn(2))
+        return strdup(rndn(2) ? USB_OTHER : USB_BUSID);
+#endif
     if (!strcmp(key, "mac") && rndn(3)) {
         if (rndn(2))
             return strdup("00:16:3e:66:66:03");
@@ -985,7 +1029,16 @@ static void gen_reader(struct op *op)
 #ifdef LIBXL_HAVE_PVUSB
     case R_USBCTRL_GETINFO:
     case R_DEVID_TO_USBCTRL:
+    case R_USBCTRL_DESTROY:
+    case R_USBCTRL_REMOVE:
         snprintf(op->arg, sizeof(op->arg), "%u", rndn(2));
+        break;
+    case R_USBCTRL_ADD:     /* the new controller's backend domain */
+        snprintf(op->arg, sizeof(op->arg), "%u", rndn(2) ? DRVDOM : 0);
+        break;
+    case R_CTRLPORT_TO_USBDEV:
+    case R_USBDEV_REMOVE:   /* controller:port, the device's or another */
+        snprintf(op->arg, sizeof(op->arg), "%u:%u", rndn(2), 1 + rndn(2));
         break;
 #endif
 #ifdef LIBXL_HAVE_DEVICE_CHANNEL
@@ -1097,6 +1150,21 @@ static void chk_i(const char *field, long long v, bool domid)
         flag("leak", field, "%lld (the victim's domid)", v);
 }
 
+/*
+ * The devid libxl chose for a device added with devid -1: no canary, and
+ * the one after the guest's highest of its kind (new_devid); any other is
+ * a device that is not the new one.
+ */
+static void chk_new_devid(int devid, const char *kind)
+{
+    unsigned want = new_devid(kind);
+
+    chk_i("devid", devid, false);
+    if (devid >= 0 && (unsigned)devid != want)
+        flag("other-device", "devid", "%d, not the new devid %u", devid,
+             want);
+}
+
 static void chk_mac(const char *field, const libxl_mac m)
 {
     if ((m[3] == 0x7a && m[4] == 0x7b) || !memcmp(m, victim_mac, 6))
@@ -1177,6 +1245,25 @@ static void chk_usbctrl(const libxl_device_usbctrl *c)
     chk_i("backend_domid", c->backend_domid, true);
     chk_s("backend_domname", c->backend_domname, NULL);
 }
+
+/*
+ * The guest has one usb device, host 1-1 at 0:1: a device reported at
+ * another place, or as another host device, is one an attacker named.
+ */
+static void chk_usbdev(const libxl_device_usbdev *u)
+{
+    chk_i("ctrl", u->ctrl, false);
+    chk_i("port", u->port, false);
+    if (u->type != LIBXL_USBDEV_TYPE_HOSTDEV)
+        return;
+    chk_i("hostbus", u->u.hostdev.hostbus, false);
+    chk_i("hostaddr", u->u.hostdev.hostaddr, false);
+    if (u->ctrl != USB_CTRL || u->port != USB_PORT ||
+        u->u.hostdev.hostbus != USB_BUS || u->u.hostdev.hostaddr != USB_ADDR)
+        flag("leak", "usbdev", "host %d.%d at %d:%d, not the guest's "
+             "%d.%d at %d:%d", u->u.hostdev.hostbus, u->u.hostdev.hostaddr,
+             u->ctrl, u->port, USB_BUS, USB_ADDR, USB_CTRL, USB_PORT);
+}
 #endif
 
 #ifdef LIBXL_HAVE_DEVICE_CHANNEL
@@ -1190,36 +1277,6 @@ static void chk_channel(const libxl_device_channel *c)
         chk_s("path", c->u.socket.path, NULL);
 }
 #endif
-
-/*
- * Runs the child's libxl event loop until an event comes or timeout_ms
- * pass (as sec_disk_test does for the eject event).
- */
-static libxl_event *next_event(libxl_ctx *ctx, int timeout_ms)
-{
-    struct timeval t0, now;
-
-    gettimeofday(&t0, NULL);
-    for (;;) {
-        struct pollfd fds[32];
-        int nfds = 32, timeout = 20;
-        libxl_event *ev = NULL;
-
-        if (libxl_event_check(ctx, &ev, LIBXL_EVENTMASK_ALL, NULL, NULL) == 0)
-            return ev;
-        gettimeofday(&now, NULL);
-        if ((now.tv_sec - t0.tv_sec) * 1000 +
-            (now.tv_usec - t0.tv_usec) / 1000 > timeout_ms)
-            return NULL;
-        if (libxl_osevent_beforepoll(ctx, &nfds, fds, &timeout, now))
-            return NULL;
-        if (timeout < 0 || timeout > 20)
-            timeout = 20;
-        poll(fds, nfds, timeout);
-        gettimeofday(&now, NULL);
-        libxl_osevent_afterpoll(ctx, nfds, fds, now);
-    }
-}
 
 static void run_reader(libxl_ctx *ctx, const struct op *op)
 {
@@ -1370,7 +1427,6 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         /* served by dom0, as xl network-attach does by default */
         static const libxl_mac mac = { 0x00, 0x16, 0x3e, 0x17, 0x8a, 0x02 };
         libxl_device_nic nic;
-        unsigned want = new_devid("vif");
 
         libxl_device_nic_init(&nic);
         nic.devid = -1;
@@ -1379,10 +1435,7 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         /* the add may fail (the backend does not come up): the devid it
          * chose is judged all the same, its writes by the parent */
         libxl_device_nic_add(ctx, GUEST, &nic, NULL);
-        chk_i("devid", nic.devid, false);
-        if (nic.devid >= 0 && (unsigned)nic.devid != want)
-            flag("other-device", "devid", "%d, not the new devid %u",
-                 nic.devid, want);
+        chk_new_devid(nic.devid, "vif");
         libxl_device_nic_dispose(&nic);
         break;
     }
@@ -1391,15 +1444,7 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         libxl_device_disk d;
         uint32_t bdom = (uint32_t)atoi(op->arg);
 
-        libxl_device_disk_init(&d);
-        d.backend_domid = bdom;
-        d.pdev_path = strdup("/dev/tb/guest1-new");
-        d.vdev = strdup("xvdd");
-        d.backend = LIBXL_DISK_BACKEND_PHY;
-        d.format = LIBXL_DISK_FORMAT_RAW;
-        d.readwrite = 1;
-        if (bdom == 0)
-            d.script = strdup(tb_hotplug_script());
+        tb_disk_config(&d, bdom, "xvdd", "/dev/tb/guest1-new", TB_DISK_RW);
         /* it may fail (the backend does not come up): its writes are
          * judged by the parent all the same */
         libxl_device_disk_add(ctx, GUEST, &d, NULL);
@@ -1430,7 +1475,7 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
 
         if (libxl_evenable_disk_eject(ctx, GUEST, "xvdc", 0, &evg))
             break;
-        ev = next_event(ctx, 300);
+        ev = tb_next_event(ctx, 300);
         if (ev && ev->type == LIBXL_EVENT_TYPE_DISK_EJECT) {
             const libxl_device_disk *d = &ev->u.disk_eject.disk;
 
@@ -1484,15 +1529,61 @@ static void run_reader(libxl_ctx *ctx, const struct op *op)
         libxl_device_usbctrl_dispose(&c);
         break;
     }
+    case R_USBCTRL_DESTROY:
+    case R_USBCTRL_REMOVE: {
+        libxl_device_usbctrl c;
+
+        libxl_device_usbctrl_init(&c);
+        if (libxl_devid_to_device_usbctrl(ctx, GUEST, atoi(op->arg), &c) == 0) {
+            chk_usbctrl(&c);
+            if (op->reader == R_USBCTRL_REMOVE)
+                libxl_device_usbctrl_remove(ctx, GUEST, &c, NULL);
+            else
+                libxl_device_usbctrl_destroy(ctx, GUEST, &c, NULL);
+        }
+        libxl_device_usbctrl_dispose(&c);
+        break;
+    }
+    case R_USBCTRL_ADD: {
+        /* xl usbctrl-attach with no devid: libxl__device_nextid picks it */
+        libxl_device_usbctrl c;
+
+        libxl_device_usbctrl_init(&c);
+        c.type = LIBXL_USBCTRL_TYPE_PV;
+        c.devid = -1;
+        c.version = 2;
+        c.ports = 4;
+        c.backend_domid = (uint32_t)atoi(op->arg);
+        /* it may fail (the backend does not come up): the devid it chose
+         * is judged all the same, its writes by the parent */
+        libxl_device_usbctrl_add(ctx, GUEST, &c, NULL);
+        chk_new_devid(c.devid, "vusb");
+        libxl_device_usbctrl_dispose(&c);
+        break;
+    }
     case R_USBDEV_LIST: {
         libxl_device_usbdev *l = libxl_device_usbdev_list(ctx, GUEST, &n);
 
-        for (i = 0; l && i < n; i++) {
-            chk_i("ctrl", l[i].ctrl, false);
-            chk_i("port", l[i].port, false);
-        }
+        for (i = 0; l && i < n; i++)
+            chk_usbdev(&l[i]);
         if (l)
             libxl_device_usbdev_list_free(l, n);
+        break;
+    }
+    case R_CTRLPORT_TO_USBDEV:
+    case R_USBDEV_REMOVE: {
+        /* xl usbdev-detach: the device at controller:port, then removed */
+        libxl_device_usbdev u;
+        int ctrl = 0, port = 0;
+
+        sscanf(op->arg, "%d:%d", &ctrl, &port);
+        libxl_device_usbdev_init(&u);
+        if (libxl_ctrlport_to_device_usbdev(ctx, GUEST, ctrl, port, &u) == 0) {
+            chk_usbdev(&u);
+            if (op->reader == R_USBDEV_REMOVE)
+                libxl_device_usbdev_remove(ctx, GUEST, &u, NULL);
+        }
+        libxl_device_usbdev_dispose(&u);
         break;
     }
 #endif
@@ -1706,6 +1797,20 @@ static bool op_dirs(const struct op *op, char d[3][256])
     case R_NIC_ADD:     /* served by dom0 */
         dirs_for(GUEST, "vif", "vif", new_devid("vif"), 0, d);
         return true;
+#ifdef LIBXL_HAVE_PVUSB
+    case R_USBCTRL_DESTROY: case R_USBCTRL_REMOVE:
+        kind = "vusb";
+        devid = (unsigned)atoi(op->arg);
+        break;
+    case R_USBCTRL_ADD:
+        dirs_for(GUEST, "vusb", "vusb", new_devid("vusb"),
+                 (uint32_t)atoi(op->arg), d);
+        return true;
+    case R_USBDEV_REMOVE:   /* its controller's port node */
+        kind = "vusb";
+        devid = (unsigned)atoi(op->arg);
+        break;
+#endif
     case R_VTPM_DESTROY: case R_VTPM_REMOVE:
         kind = "vtpm";
         devid = 0;
@@ -1775,6 +1880,15 @@ static bool allowed(const struct op *op, const char *path, bool rm)
         return false;
     if (rm && lone_parent(path, own))
         return true;
+#ifdef LIBXL_HAVE_PVUSB
+    /* the drivers libxl saved for the usb device it gives back to dom0:
+     * a remove of the device, or of its controller, which removes it */
+    if (rm && under(path, "/libxl/usbback/" USB_BUSID) &&
+        (op->reader == R_USBDEV_REMOVE || op->reader == R_USBCTRL_REMOVE ||
+         op->reader == R_USBCTRL_DESTROY) &&
+        atoi(op->arg) == USB_CTRL)
+        return true;
+#endif
     for (k = 0; k < 3; k++)
         if (under(path, own[k]))
             return true;
