@@ -721,6 +721,7 @@ static void world_start(const atf_tc_t *tc)
     struct tb *tb;
 
     F.w = tb_world_start(tc, DRVDOM);
+    tb_xenstored_trace = true;
     tb = F.w.tb;
     F.sim_g = F.w.guest;
     F.sim_d = F.w.drvdom;
@@ -1698,7 +1699,7 @@ static void crash_summary(const char *errfile, char *out, size_t len)
 
 /*
  * What the child asked xenstored to change, from xenstored's trace (-T,
- * always on in the testbed): while the child runs no other client writes
+ * tb_xenstored_trace): while the child runs no other client writes
  * (the sims are passive, this process waits), so every write, rm, mkdir
  * or set-permissions request in the new part of the trace is libxl's.
  * Returns the first such path under /libxl, or "" when libxl changed

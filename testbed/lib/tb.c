@@ -262,6 +262,8 @@ static int tb_rm_one(const char *path, const struct stat *st, int flag,
     return remove(path);
 }
 
+bool tb_xenstored_trace;
+
 static void tb_start_xenstored(struct tb *tb)
 {
     char pidfile[PATH_MAX], trace[PATH_MAX];
@@ -276,6 +278,8 @@ static void tb_start_xenstored(struct tb *tb)
     snprintf(pidfile, sizeof(pidfile), "%s/root/var/run/xenstored.pid",
              tb->dir);
     snprintf(trace, sizeof(trace), "%s/xenstored.trace", tb->dir);
+    if (!tb_xenstored_trace)
+        argv[5] = NULL;
     tb_spawn("xenstored", argv, -1, -1);
 
     tb_now(&t0);

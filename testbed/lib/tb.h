@@ -72,6 +72,12 @@ struct tb {
 void tb_sandbox_dir(const atf_tc_t *tc, char *buf, size_t len);
 /* Start xenstored, declare dom0 (hypervisor and xenstore), open libxl. */
 struct tb *tb_start(const atf_tc_t *tc);
+/*
+ * Set before tb_start: xenstored logs every request to
+ * SANDBOX/xenstored.trace (kit fuzz's oracle reads it).  Off by default:
+ * the trace costs xenstored a write to a file per request.
+ */
+extern bool tb_xenstored_trace;
 /* Stop everything tb_start and the sims started; safe to call twice. */
 void tb_cleanup(const atf_tc_t *tc);
 /* Stop, as tb_cleanup, the processes recorded in a sandbox dir. */
