@@ -17,9 +17,10 @@
  * then 4 when the backend is connected; when the backend closes (5) it
  * closes too (5, then 6).
  * libxl's add and remove wait for one exact backend state (2, 6) and fail
- * when the backend has already moved past it; the grace times keep the
- * sims from winning that race, which a real guest and devd lose by being
- * slower.
+ * when the backend has already moved past it.  A real guest and devd lose
+ * that race by being slower; the sims lose it by waiting, while the test
+ * process says libxl watches the backend's state (lib/tb-waits.h), and
+ * then for the grace time.
  *
  * Commands, one a line on stdin, answered "ok" or "err <reason>" on
  * stdout (the hostile moves a compromised driver domain or guest can make
@@ -37,6 +38,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "tb-waits.h"
 
 #include <xenstore.h>
 
@@ -134,14 +137,14 @@ static void set_state(const char *dev, int from, int state)
  * for the grace time.  scan() drops devices that were not asked about in
  * a pass, so a device that stops being eligible starts again from zero.
  *
- * These two delays are the model, not an idle wait that an event could
- * replace: what they stand for is libxl having looked at a state (its
- * devstate wait reading backend/state after a watch fired), and a read
- * leaves nothing in xenstore that a sim could watch for.  A real guest's
- * frontend and a real devd (which forks a hotplug script) are that much
- * slower than libxl; a sim without them wins races the real ones lose,
- * and libxl's wait for state 2 or 6 then runs into its 10 s timeout.
- * They cost a case little: cases run several at once (kit test
+ * Whether libxl has looked at a state (its devstate wait reading
+ * backend/state after a watch fired) is told by the test process: it
+ * keeps TB_WAITING<state node> while libxl watches (toolstack_waits).
+ * The delays cover what that cannot: between committing a new device and
+ * registering its watch, libxl is not yet waiting, and a sim that moved
+ * the backend on at once would win the race anyway.  They also are the
+ * model of a real frontend and of devd's hotplug script, which take that
+ * long.  They cost a case little: cases run several at once (kit test
  * --parallelism), so one case's wait is another's CPU time.
  */
 #define FRONTEND_GRACE_MS 100
@@ -188,6 +191,17 @@ static bool ripe(const char *dev, long grace)
     if (wake_ms < 0 || left < wake_ms)
         wake_ms = left;
     return false;
+}
+
+/* Does libxl watch this backend state node, waiting for a state? */
+static bool toolstack_waits(const char *state_node)
+{
+    char p[1024], *v;
+
+    snprintf(p, sizeof(p), "%s%s", TB_WAITING, state_node);
+    v = rd(p);
+    free(v);
+    return v != NULL;
 }
 
 /*
@@ -268,7 +282,8 @@ static void backend_device(const char *dev)
          * directory at once would let the toolstack find it gone before it
          * saw state 6, and fail a remove that succeeds on a real host.
          */
-        if (!ripe(dev, DEVD_GRACE_MS))
+        snprintf(p, sizeof(p), "%s/state", dev);
+        if (toolstack_waits(p) || !ripe(dev, DEVD_GRACE_MS))
             return;
         if (!xs_rm(xs, XBT_NULL, dev))
             fprintf(stderr, "tb-sim: rm %s: %s\n", dev, strerror(errno));
@@ -296,9 +311,9 @@ static void frontend_device(const char *dev)
     if (state == 1 && be_state == 2) {
         /*
          * The toolstack waits to see the backend in InitWait; a frontend
-         * that answered at once could move it on before it looked.
+         * that answered before it looked would move the backend on.
          */
-        if (!ripe(dev, FRONTEND_GRACE_MS))
+        if (toolstack_waits(p) || !ripe(dev, FRONTEND_GRACE_MS))
             return;
         snprintf(p, sizeof(p), "%s/ring-ref", dev);
         wr(p, "8");
@@ -469,7 +484,8 @@ int main(int argc, char **argv)
         return 1;
     }
     /* a frontend must also see its backends move: watch all of them */
-    if (!xs_watch(xs, backend_role ? area : "/local/domain", "tb-sim")) {
+    if (!xs_watch(xs, backend_role ? area : "/local/domain", "tb-sim") ||
+        !xs_watch(xs, TB_WAITING, "tb-sim")) {
         perror("tb-sim: xs_watch");
         return 1;
     }
