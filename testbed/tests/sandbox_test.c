@@ -1,6 +1,7 @@
 /*
  * Tests of the testbed itself: each case's xenstored is private to it,
- * and however a test program ends, no process of its sandbox survives.
+ * however a test program ends no process of its sandbox survives, and
+ * the sims hold their moves while libxl waits for a backend state.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "tb.h"
+#include "tb-waits.h"
 
 /*
  * TB_TC with more head variables: pairs of name and value after the
@@ -608,6 +610,82 @@ TB_TC_MD(sandbox_runs_write_nothing_outside_work_dir,
     free(after);
 }
 
+/*
+ * vtpm 0 of guest 1, served by bdom, as libxl writes it: the backend's
+ * dir and the frontend's, linked, in the given state.
+ */
+static void vtpm_dirs(struct tb *tb, uint32_t bdom, const char *state,
+                      const char *online)
+{
+    char be[256], fe[256], p[512], v[32];
+
+    snprintf(be, sizeof(be), "/local/domain/%u/backend/vtpm/1/0", bdom);
+    snprintf(fe, sizeof(fe), "/local/domain/1/device/vtpm/0");
+    snprintf(p, sizeof(p), "%s/backend", fe);
+    tb_xs_write(tb, p, be);
+    snprintf(p, sizeof(p), "%s/backend-id", fe);
+    snprintf(v, sizeof(v), "%u", bdom);
+    tb_xs_write(tb, p, v);
+    snprintf(p, sizeof(p), "%s/state", fe);
+    tb_xs_write(tb, p, state);
+    snprintf(p, sizeof(p), "%s/frontend", be);
+    tb_xs_write(tb, p, fe);
+    snprintf(p, sizeof(p), "%s/frontend-id", be);
+    tb_xs_write(tb, p, "1");
+    snprintf(p, sizeof(p), "%s/online", be);
+    tb_xs_write(tb, p, online);
+    snprintf(p, sizeof(p), "%s/state", be);
+    tb_xs_write(tb, p, state);
+}
+
+#define BE_STATE "/local/domain/0/backend/vtpm/1/0/state"
+#define FE_STATE "/local/domain/1/device/vtpm/0/state"
+
+TB_TC(sandbox_frontend_holds_while_libxl_waits_for_initwait,
+      "while libxl watches a backend's state, waiting for InitWait, the "
+      "guest's frontend sim does not connect (which would move the backend "
+      "past InitWait); once libxl stops watching, it connects")
+{
+    struct tb *tb = tb_start_guest(tc, 0);
+
+    tb_frontend_start(tb, 1);
+    /* libxl's wait, as its add makes it: a watch on the state node */
+    ATF_REQUIRE(xs_watch(tb->xs, BE_STATE, "libxl"));
+    ATF_REQUIRE_MSG(tb_xs_exists(tb, "%s%s", TB_WAITING, BE_STATE),
+                    "no note of libxl's wait at %s%s", TB_WAITING, BE_STATE);
+    vtpm_dirs(tb, 0, "1", "1");
+    ATF_REQUIRE_MSG(tb_xs_wait(tb, BE_STATE, "2", 5000),
+                    "the backend did not reach InitWait");
+    /* ten times the frontend's grace */
+    ATF_CHECK_MSG(!tb_xs_wait(tb, FE_STATE, "3", 1000),
+                  "the frontend connected while libxl waited for InitWait");
+    TB_REQUIRE_XS(tb, "2", BE_STATE);
+    ATF_REQUIRE(xs_unwatch(tb->xs, BE_STATE, "libxl"));
+    ATF_CHECK(!tb_xs_exists(tb, "%s%s", TB_WAITING, BE_STATE));
+    ATF_CHECK_MSG(tb_xs_wait(tb, FE_STATE, "3", 5000),
+                  "the frontend did not connect once libxl stopped waiting");
+}
+
+#define DRV_BE "/local/domain/2/backend/vtpm/1/0"
+
+TB_TC(sandbox_devd_keeps_closed_device_while_libxl_waits_for_closed,
+      "while libxl watches a closed device's backend state, the driver "
+      "domain's devd stand-in does not remove the device's dir (libxl "
+      "would find it gone, not Closed); once libxl stops watching, it does")
+{
+    struct tb *tb = tb_start_guest(tc, 2);
+
+    ATF_REQUIRE(xs_watch(tb->xs, DRV_BE "/state", "libxl"));
+    vtpm_dirs(tb, 2, "6", "0");
+    /* three times devd's grace */
+    ATF_CHECK_MSG(!tb_xs_wait(tb, DRV_BE, NULL, 1500),
+                  "devd removed the device while libxl waited for Closed");
+    ATF_REQUIRE(xs_unwatch(tb->xs, DRV_BE "/state", "libxl"));
+    ATF_CHECK_MSG(tb_xs_wait(tb, DRV_BE, NULL, 5000),
+                  "devd did not remove the closed device once libxl stopped "
+                  "waiting");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
     ATF_TP_ADD_TC(tp, sandbox_xenstored_serves_private_socket);
@@ -621,5 +699,7 @@ ATF_TP_ADD_TCS(tp)
     ATF_TP_ADD_TC(tp, sandbox_stand_in_handle_faults_in_real_libxenctrl);
     ATF_TP_ADD_TC(tp, sandbox_stand_in_reads_open_mode_only_when_passed);
     ATF_TP_ADD_TC(tp, sandbox_runs_write_nothing_outside_work_dir);
+    ATF_TP_ADD_TC(tp, sandbox_frontend_holds_while_libxl_waits_for_initwait);
+    ATF_TP_ADD_TC(tp, sandbox_devd_keeps_closed_device_while_libxl_waits_for_closed);
     return atf_no_error();
 }
