@@ -197,11 +197,13 @@ static bool ripe(const char *dev, long grace)
 static bool toolstack_waits(const char *state_node)
 {
     char p[1024], *v;
+    bool waits;
 
     snprintf(p, sizeof(p), "%s%s", TB_WAITING, state_node);
     v = rd(p);
+    waits = v != NULL;
     free(v);
-    return v != NULL;
+    return waits;
 }
 
 /*
