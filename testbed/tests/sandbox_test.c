@@ -610,6 +610,16 @@ TB_TC_MD(sandbox_runs_write_nothing_outside_work_dir,
     free(after);
 }
 
+/* dir/node = value */
+static void put(struct tb *tb, const char *dir, const char *node,
+                const char *value)
+{
+    char p[512];
+
+    snprintf(p, sizeof(p), "%s/%s", dir, node);
+    tb_xs_write(tb, p, value);
+}
+
 /*
  * vtpm 0 of guest 1, served by bdom, as libxl writes it: the backend's
  * dir and the frontend's, linked, in the given state.
@@ -617,25 +627,18 @@ TB_TC_MD(sandbox_runs_write_nothing_outside_work_dir,
 static void vtpm_dirs(struct tb *tb, uint32_t bdom, const char *state,
                       const char *online)
 {
-    char be[256], fe[256], p[512], v[32];
+    const char *fe = "/local/domain/1/device/vtpm/0";
+    char be[256], bdomid[16];
 
     snprintf(be, sizeof(be), "/local/domain/%u/backend/vtpm/1/0", bdom);
-    snprintf(fe, sizeof(fe), "/local/domain/1/device/vtpm/0");
-    snprintf(p, sizeof(p), "%s/backend", fe);
-    tb_xs_write(tb, p, be);
-    snprintf(p, sizeof(p), "%s/backend-id", fe);
-    snprintf(v, sizeof(v), "%u", bdom);
-    tb_xs_write(tb, p, v);
-    snprintf(p, sizeof(p), "%s/state", fe);
-    tb_xs_write(tb, p, state);
-    snprintf(p, sizeof(p), "%s/frontend", be);
-    tb_xs_write(tb, p, fe);
-    snprintf(p, sizeof(p), "%s/frontend-id", be);
-    tb_xs_write(tb, p, "1");
-    snprintf(p, sizeof(p), "%s/online", be);
-    tb_xs_write(tb, p, online);
-    snprintf(p, sizeof(p), "%s/state", be);
-    tb_xs_write(tb, p, state);
+    snprintf(bdomid, sizeof(bdomid), "%u", bdom);
+    put(tb, fe, "backend", be);
+    put(tb, fe, "backend-id", bdomid);
+    put(tb, fe, "state", state);
+    put(tb, be, "frontend", fe);
+    put(tb, be, "frontend-id", "1");
+    put(tb, be, "online", online);
+    put(tb, be, "state", state);
 }
 
 #define BE_STATE "/local/domain/0/backend/vtpm/1/0/state"
