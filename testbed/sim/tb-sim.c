@@ -25,8 +25,11 @@
  * Commands, one a line on stdin, answered "ok" or "err <reason>" on
  * stdout (the hostile moves a compromised driver domain or guest can make
  * in its own area; paths are relative to that area):
- *   write REL VALUE     rm REL     passive     active     ping
- * passive stops answering state changes (a dead or stalled backend).
+ *   write REL VALUE     rm REL     passive     active     keep     ping
+ * passive stops answering state changes (a dead or stalled backend); keep
+ * leaves the directories of closed devices in place (a driver domain whose
+ * devd does not clean up: the toolstack's wait for their removal times
+ * out).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -48,6 +51,7 @@ static char area[256];
 static unsigned int self;
 static bool backend_role;
 static bool passive;
+static bool keep_closed;
 
 static void usage(FILE *f)
 {
@@ -56,7 +60,7 @@ static void usage(FILE *f)
             "Simulates the backend drivers of a driver domain, or the frontend\n"
             "drivers of a guest, on the xenstore of the sandbox DIR\n"
             "(XENSTORED_RUNDIR must point at it).  Reads commands on stdin:\n"
-            "  write REL VALUE | rm REL | passive | active | ping\n");
+            "  write REL VALUE | rm REL | passive | active | keep | ping\n");
 }
 
 static char *rd(const char *path)
@@ -285,7 +289,7 @@ static void backend_device(const char *dev)
          * saw state 6, and fail a remove that succeeds on a real host.
          */
         snprintf(p, sizeof(p), "%s/state", dev);
-        if (toolstack_waits(p) || !ripe(dev, DEVD_GRACE_MS))
+        if (keep_closed || toolstack_waits(p) || !ripe(dev, DEVD_GRACE_MS))
             return;
         if (!xs_rm(xs, XBT_NULL, dev))
             fprintf(stderr, "tb-sim: rm %s: %s\n", dev, strerror(errno));
@@ -403,6 +407,9 @@ static void command(char *line)
         printf("ok\n");
     } else if (!strcmp(line, "passive")) {
         passive = true;
+        printf("ok\n");
+    } else if (!strcmp(line, "keep")) {
+        keep_closed = true;
         printf("ok\n");
     } else if (!strcmp(line, "active")) {
         passive = false;
