@@ -22,7 +22,9 @@
  *   reaches the real library with this handle faults (a PROT_NONE page).
  * - xc_domain_getinfolist/xc_domain_getinfo: the hypercall's semantics
  *   (domains with id >= the asked one, up to max entries, by domid).
- * - xc_domain_pause/unpause/destroy: state changes of the table.
+ * - xc_domain_pause/unpause/destroy: state changes of the table;
+ *   xc_domain_create adds a paused domain, xc_cpupool_movedomain knows
+ *   pool 0 only (libxl__domain_make, run by mirror_domain_test).
  * - xc_domain_get_guest_width: 8 bytes, every guest is 64-bit, and
  *   xc_domain_get_native_protocol (libxenguest): "x86_64-abi".
  * - xc_flask_sid_to_context: ENOSYS, as from a hypervisor without XSM.
@@ -356,6 +358,106 @@ int xc_domain_unpause(xc_interface *xch, uint32_t domid)
     (void)xch;
     tb_log("calls.log", "xc_domain_unpause %u\n", domid);
     return tb_change(domid, 0, 0);
+}
+
+/*
+ * Domain creation, for libxl__domain_make: a new paused domain (Xen
+ * creates them paused) with the given handle, under the id asked for when
+ * that is a guest's id, else under the lowest free one (Xen's own choice
+ * is a rover: what libxl relies on is only that the id is new).
+ */
+static int tb_create(uint32_t *pdomid, uint32_t flags,
+                     const unsigned char *handle)
+{
+    struct tb_dom doms[TB_MAX_DOMS];
+    uint32_t id = *pdomid;
+    int n, i;
+
+    n = tb_load(doms, TB_MAX_DOMS);
+    if (n < 0) {
+        errno = EIO;
+        return -1;
+    }
+    if (n == TB_MAX_DOMS) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (id == 0 || id >= DOMID_FIRST_RESERVED) {
+        for (id = 1, i = 0; i < n; i++)
+            if (doms[i].domid == id) {
+                id++;
+                i = -1;
+            }
+    } else {
+        for (i = 0; i < n; i++)
+            if (doms[i].domid == id) {
+                errno = EEXIST;
+                return -1;
+            }
+    }
+    doms[n].domid = id;
+    doms[n].hvm = !!(flags & XEN_DOMCTL_CDF_hvm_guest);
+    doms[n].paused = 1;
+    memcpy(doms[n].uuid, handle, sizeof(doms[n].uuid));
+    if (tb_store(doms, n + 1)) {
+        errno = EIO;
+        return -1;
+    }
+    *pdomid = id;
+    return 0;
+}
+
+/*
+ * libxl__domain_make's call: 4.6 passes the arch configuration to
+ * xc_domain_create_config, 4.7 to xc_domain_create (nothing of it is used
+ * for an x86 PV domain).
+ */
+#if TB_XEN_VERSION >= 40600
+#if TB_XEN_VERSION >= 40700
+int xc_domain_create(xc_interface *xch, uint32_t ssidref,
+                     xen_domain_handle_t handle, uint32_t flags,
+                     uint32_t *pdomid, xc_domain_configuration_t *config)
+#else
+int xc_domain_create_config(xc_interface *xch, uint32_t ssidref,
+                            xen_domain_handle_t handle, uint32_t flags,
+                            uint32_t *pdomid,
+                            xc_domain_configuration_t *config)
+#endif
+{
+    int rc;
+
+    (void)xch;
+    (void)config;
+    rc = tb_create(pdomid, flags, handle);
+    tb_log("calls.log", "xc_domain_create %u %#x -> %d %u\n", ssidref,
+           flags, rc, *pdomid);
+    return rc;
+}
+#else
+int xc_domain_create(xc_interface *xch, uint32_t ssidref,
+                     xen_domain_handle_t handle, uint32_t flags,
+                     uint32_t *pdomid)
+{
+    int rc;
+
+    (void)xch;
+    rc = tb_create(pdomid, flags, handle);
+    tb_log("calls.log", "xc_domain_create %u %#x -> %d %u\n", ssidref,
+           flags, rc, *pdomid);
+    return rc;
+}
+#endif
+
+/* Every domain is in the one pool there is, pool 0. */
+int xc_cpupool_movedomain(xc_interface *xch, uint32_t poolid, uint32_t domid)
+{
+    (void)xch;
+    tb_log("calls.log", "xc_cpupool_movedomain %u %u\n", poolid, domid);
+    if (poolid != 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    return 0;
 }
 
 int xc_domain_destroy(xc_interface *xch, uint32_t domid)
