@@ -9,6 +9,9 @@
  *     (in dom0, a device with a script node also waits for the script's
  *     hotplug-status "connected", as blkback and netback do)
  *   state 5 (Closing)                  ->  6 (Closed)
+ *   state 7 (Reconfiguring)            ->  8 (Reconfigured), then 4
+ *     (pciback, when the toolstack adds or removes a function; pcifront's
+ *     part, which takes the backend back to 4, is not simulated)
  *   state 6, online 0, not dom0        ->  remove the device dir (devd),
  *     after DEVD_GRACE_MS, the time devd's hotplug script would take
  * Frontend: drives /local/domain/$DOMID/device/$KIND/$DEVID as a guest's
@@ -256,6 +259,31 @@ static void rm_empty_parents(const char *dev)
     }
 }
 
+/*
+ * A backend driver sees its frontend's state change (xenbus watches the
+ * "other end" for it): watch each device's frontend state, once.  Without
+ * it a backend only moved on when something in its own area changed.
+ */
+static void watch_frontend(const char *fe_state)
+{
+    static char *watched[256];
+    static unsigned int nwatched;
+    unsigned int i;
+
+    for (i = 0; i < nwatched; i++)
+        if (!strcmp(watched[i], fe_state))
+            return;
+    if (nwatched == sizeof(watched) / sizeof(watched[0]))
+        return;
+    if (!xs_watch(xs, fe_state, "tb-sim")) {
+        fprintf(stderr, "tb-sim: watch %s: %s\n", fe_state, strerror(errno));
+        return;
+    }
+    watched[nwatched] = strdup(fe_state);
+    if (watched[nwatched])
+        nwatched++;
+}
+
 static void backend_device(const char *dev)
 {
     char p[512], *fe;
@@ -271,6 +299,7 @@ static void backend_device(const char *dev)
     fe = rd(p);
     if (fe) {
         snprintf(p, sizeof(p), "%s/state", fe);
+        watch_frontend(p);
         fe_state = rd_int(p, 0);
         free(fe);
     }
@@ -282,6 +311,10 @@ static void backend_device(const char *dev)
         set_state(dev, state, 4);
     else if (state == 5)
         set_state(dev, state, 6);
+    else if (state == 7) {
+        set_state(dev, state, 8);
+        set_state(dev, 8, 4);
+    }
     else if (state == 6 && !online && self != 0) {
         /*
          * xl devd first runs the backend's hotplug script: removing the
