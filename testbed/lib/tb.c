@@ -683,15 +683,15 @@ void tb_point_frontend_at_victim(struct tb_world *w, const char *kind,
     tb_hostile(w->guest, "write %s/%u/backend-id 0", kind, devid);
 }
 
-/* tb_sys_put, with fopen's mode for a file: "a" creates it and keeps
- * what is in it. */
-static void tb_sys_write(struct tb *tb, const char *rel, const char *content,
-                         const char *fmode)
+/* tb_sys_put for /sys/bus/BUS, with fopen's mode for a file: "a" creates
+ * it and keeps what is in it. */
+static void tb_sys_write(struct tb *tb, const char *bus, const char *rel,
+                         const char *content, const char *fmode)
 {
     char path[PATH_MAX], *p;
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
+    snprintf(path, sizeof(path), "%s/root/sys/bus/%s/%s", tb->dir, bus, rel);
     for (p = strchr(path + strlen(tb->dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
         *p = '\0';
         ATF_REQUIRE_MSG(mkdir(path, 0755) == 0 || errno == EEXIST,
@@ -710,7 +710,7 @@ static void tb_sys_write(struct tb *tb, const char *rel, const char *content,
 
 void tb_sys_put(struct tb *tb, const char *rel, const char *content)
 {
-    tb_sys_write(tb, rel, content, "w");
+    tb_sys_write(tb, "usb", rel, content, "w");
 }
 
 void tb_usb_stand_in(struct tb *tb, const char *busid, unsigned devnum)
@@ -736,8 +736,31 @@ void tb_usb_stand_in(struct tb *tb, const char *busid, unsigned devnum)
     tb_sys_put(tb, rel, NULL);
     /* usbback is loaded: created empty once, never emptied, since they may
      * already hold what libxl wrote for another device */
-    tb_sys_write(tb, "drivers/usbback/bind", "", "a");
-    tb_sys_write(tb, "drivers/usbback/unbind", "", "a");
+    tb_sys_write(tb, "usb", "drivers/usbback/bind", "", "a");
+    tb_sys_write(tb, "usb", "drivers/usbback/unbind", "", "a");
+}
+
+void tb_pci_stand_in(struct tb *tb, const char *bdf)
+{
+    char rel[128];
+    int i;
+
+    /* bound to pciback: what libxl_device_pci_assignable_list lists */
+    snprintf(rel, sizeof(rel), "drivers/pciback/%s", bdf);
+    tb_sys_write(tb, "pci", rel, NULL, "w");
+    /* six BARs and the ROM, all unused: no I/O port or memory range for
+     * libxl to grant; no legacy interrupt either */
+    snprintf(rel, sizeof(rel), "devices/%s/resource", bdf);
+    tb_sys_write(tb, "pci", rel, "", "w");
+    for (i = 0; i < 7; i++)
+        tb_sys_write(tb, "pci", rel, "0x0000000000000000 0x0000000000000000 "
+                     "0x0000000000000000\n", "a");
+    snprintf(rel, sizeof(rel), "devices/%s/irq", bdf);
+    tb_sys_write(tb, "pci", rel, "0\n", "w");
+    /* pciback's control files, written by libxl (reset, permissive) */
+    tb_sys_write(tb, "pci", "drivers/pciback/do_flr", "", "a");
+    tb_sys_write(tb, "pci", "drivers/pciback/permissive", "", "a");
+    tb_sys_write(tb, "pci", "drivers/pciback/slots", "", "a");
 }
 
 void tb_disk_config(libxl_device_disk *d, uint32_t bdom, const char *vdev,

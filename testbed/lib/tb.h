@@ -151,6 +151,15 @@ void tb_sys_put(struct tb *tb, const char *rel, const char *content);
  */
 void tb_usb_stand_in(struct tb *tb, const char *busid, unsigned devnum);
 
+/*
+ * A host PCI device BDF ("0000:03:00.0") as the kernel shows it under
+ * /sys/bus/pci (in the sandbox's stand-in), bound to pciback, so that
+ * libxl finds it assignable: no I/O or memory resource and no interrupt,
+ * which is all libxl reads of it for a PV guest; pciback's control files
+ * (do_flr, permissive, slots) are made empty when absent.
+ */
+void tb_pci_stand_in(struct tb *tb, const char *bdf);
+
 /* --- device configuration ---------------------------------------------- */
 
 enum tb_disk_kind { TB_DISK_RO, TB_DISK_RW, TB_DISK_CDROM };
