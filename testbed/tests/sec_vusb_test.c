@@ -282,6 +282,65 @@ TB_SEC_TC(usbdev_ctrlport_lookup_ignores_hostile_backend_port,
     libxl_device_usbdev_dispose(&u);
 }
 
+/*
+ * The usbback binding of a host device's interface BUSID:1.0 as the kernel
+ * shows it once a device was given to a guest: listed under usbback, and
+ * its driver's unbind file, where libxl writes to take it back.
+ */
+static void bound_to_usbback(struct tb *tb, const char *busid)
+{
+    char rel[128];
+
+    snprintf(rel, sizeof(rel), "drivers/usbback/%s:1.0", busid);
+    tb_sys_put(tb, rel, NULL);
+    snprintf(rel, sizeof(rel), "devices/%s:1.0/driver/unbind", busid);
+    tb_sys_put(tb, rel, "");
+}
+
+/* What libxl wrote to the unbind file of BUSID:1.0's driver. */
+static char *unbind_written(struct tb *tb, const char *busid)
+{
+    static char buf[64];
+    char path[PATH_MAX];
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/devices/%s:1.0/"
+             "driver/unbind", tb->dir, busid);
+    f = fopen(path, "r");
+    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+TB_SEC_TC(usbdev_remove_unbinds_device_of_libxl_record,
+          "libxl_device_usbdev_remove of port 2 takes back from usbback the "
+          "host device libxl put there (1-1), and leaves alone another "
+          "guest's (1-2), after the backend wrote 1-2 into the port node",
+          "usbdev_busid_from_ctrlport", "vusb", "XSA-178")
+{
+    struct world w = setup(tc);
+    libxl_device_usbdev u;
+
+    bound_to_usbback(w.tb, "1-1");
+    bound_to_usbback(w.tb, "1-2");
+    TB_HOSTILE(w.dom0, "write vusb/%u/0/port/2 1-2", GUEST);
+    libxl_device_usbdev_init(&u);
+    u.ctrl = 0;
+    u.port = 2;
+    u.type = LIBXL_USBDEV_TYPE_HOSTDEV;
+    u.u.hostdev.hostbus = 1;
+    u.u.hostdev.hostaddr = 4;
+    ATF_CHECK_EQ(0, libxl_device_usbdev_remove(w.tb->ctx, GUEST, &u, NULL));
+    libxl_device_usbdev_dispose(&u);
+    ATF_CHECK_STREQ_MSG("", unbind_written(w.tb, "1-2"),
+                        "libxl unbound the other guest's device 1-2");
+    ATF_CHECK_STREQ_MSG("1-1:1.0", unbind_written(w.tb, "1-1"),
+                        "libxl did not unbind the guest's device 1-1");
+}
+
 TB_TC(usbctrl_readers_fail_cleanly_for_vanished_controller,
       "once every trace of controller 0 is gone from xenstore, "
       "libxl_device_usbctrl_getinfo and libxl_ctrlport_to_device_usbdev fail "
@@ -323,6 +382,7 @@ ATF_TP_ADD_TCS(tp)
     ATF_TP_ADD_TC(tp, usbdev_list_keeps_devices_of_controller_whose_frontend_was_deleted);
     ATF_TP_ADD_TC(tp, usbdev_add_picks_free_port_from_libxl_record);
     ATF_TP_ADD_TC(tp, usbdev_ctrlport_lookup_ignores_hostile_backend_port);
+    ATF_TP_ADD_TC(tp, usbdev_remove_unbinds_device_of_libxl_record);
     ATF_TP_ADD_TC(tp, usbctrl_readers_fail_cleanly_for_vanished_controller);
     return atf_no_error();
 }
