@@ -261,8 +261,15 @@ static void rm_empty_parents(const char *dev)
 
 /*
  * A backend driver sees its frontend's state change (xenbus watches the
- * "other end" for it): watch each device's frontend state, once.  Without
- * it a backend only moved on when something in its own area changed.
+ * "other end" for it).  The sim watches the frontend's state of pci
+ * devices only: pciback's backend area sees no later write that would
+ * move it on (no hotplug script, nothing from the toolstack) before libxl
+ * waits for it to be Connected.  The other backends move on when their
+ * own area changes (the script's hotplug-status, the toolstack's writes),
+ * after libxl has seen the InitWait it waits for; watching their frontends
+ * too lets a backend reach Connected inside the window between libxl's
+ * commit of a new device and its watch for InitWait, which then fails
+ * the add on a loaded host.
  */
 static void watch_frontend(const char *fe_state)
 {
@@ -299,7 +306,8 @@ static void backend_device(const char *dev)
     fe = rd(p);
     if (fe) {
         snprintf(p, sizeof(p), "%s/state", fe);
-        watch_frontend(p);
+        if (!strncmp(dev + strlen(area), "/pci/", 5))
+            watch_frontend(p);
         fe_state = rd_int(p, 0);
         free(fe);
     }
