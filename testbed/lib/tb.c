@@ -264,6 +264,40 @@ static int tb_rm_one(const char *path, const struct stat *st, int flag,
 
 bool tb_xenstored_trace;
 
+static void tb_trace_path(struct tb *tb, char *buf, size_t len)
+{
+    ATF_REQUIRE_MSG(tb_xenstored_trace, "xenstored runs without its trace");
+    snprintf(buf, len, "%s/xenstored.trace", tb->dir);
+}
+
+off_t tb_trace_mark(struct tb *tb)
+{
+    char p[PATH_MAX];
+    struct stat st;
+
+    tb_trace_path(tb, p, sizeof(p));
+    return stat(p, &st) == 0 ? st.st_size : 0;
+}
+
+/* xenstored traces a request as "IN CONN TIME TYPE (ARGS )", each argument
+ * followed by a space. */
+bool tb_trace_read_since(struct tb *tb, off_t mark, const char *path)
+{
+    char p[PATH_MAX], line[8192], want[PATH_MAX + 16];
+    bool found = false;
+    FILE *f;
+
+    tb_trace_path(tb, p, sizeof(p));
+    f = fopen(p, "r");
+    ATF_REQUIRE_MSG(f, "%s: %s", p, strerror(errno));
+    ATF_REQUIRE(fseeko(f, mark, SEEK_SET) == 0);
+    snprintf(want, sizeof(want), " READ (%s ", path);
+    while (!found && fgets(line, sizeof(line), f))
+        found = !strncmp(line, "IN ", 3) && strstr(line, want);
+    fclose(f);
+    return found;
+}
+
 static void tb_start_xenstored(struct tb *tb)
 {
     char pidfile[PATH_MAX], trace[PATH_MAX];

@@ -78,6 +78,13 @@ struct tb *tb_start(const atf_tc_t *tc);
  * the trace costs xenstored a write to a file per request.
  */
 extern bool tb_xenstored_trace;
+/* Where xenstored's trace ends now: what tb_trace_read_since reads from. */
+off_t tb_trace_mark(struct tb *tb);
+/*
+ * Did a client ask xenstored to read PATH (a READ request) after MARK?
+ * Needs tb_xenstored_trace.
+ */
+bool tb_trace_read_since(struct tb *tb, off_t mark, const char *path);
 /* Stop everything tb_start and the sims started; safe to call twice. */
 void tb_cleanup(const atf_tc_t *tc);
 /* Stop, as tb_cleanup, the processes recorded in a sandbox dir. */

@@ -157,6 +157,33 @@ TB_FIX_TC(domain_destroy_drops_console_trusted_copies,
     ATF_CHECK(!tb_xs_exists(tb, "/libxl/%u/device", GUEST));
 }
 
+TB_FIX_TC(domain_destroy_reads_no_console_backend_node_of_guest,
+          "libxl_domain_destroy finds the guest's primary console from "
+          "libxl's record: it never reads the guest's "
+          "/local/domain/$DOMID/console/backend, which the guest can "
+          "rewrite, and removes the console's backend",
+          "libxl__devices_destroy", "console", "XSA-175")
+{
+    struct tb *tb;
+    char fe_backend[64];
+    off_t mark;
+
+    tb_xenstored_trace = true;
+    tb = setup(tc, 0);
+    add_primary_console(tb, 0);
+    snprintf(fe_backend, sizeof(fe_backend), "/local/domain/%u/console/backend",
+             GUEST);
+    mark = tb_trace_mark(tb);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wattribute-warning"
+    ATF_REQUIRE_EQ(0, libxl_domain_destroy(tb->ctx, GUEST, NULL));
+#pragma GCC diagnostic pop
+    ATF_CHECK_MSG(!tb_trace_read_since(tb, mark, fe_backend),
+                  "libxl read %s", fe_backend);
+    ATF_CHECK(!tb_xs_exists(tb, "/local/domain/0/backend/console/%u/0",
+                            GUEST));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
     ATF_TP_ADD_TC(tp, primary_console_add_dom0_backend_keeps_trusted_copy);
@@ -166,5 +193,6 @@ ATF_TP_ADD_TCS(tp)
     ATF_TP_ADD_TC(tp, channel_add_driver_domain_backend_keeps_trusted_copy);
 #endif
     ATF_TP_ADD_TC(tp, domain_destroy_drops_console_trusted_copies);
+    ATF_TP_ADD_TC(tp, domain_destroy_reads_no_console_backend_node_of_guest);
     return atf_no_error();
 }
