@@ -369,8 +369,8 @@ int xc_domain_unpause(xc_interface *xch, uint32_t domid)
  * that is a guest's id, else under the lowest free one (Xen's own choice
  * is a rover: what libxl relies on is only that the id is new).
  */
-static int tb_create(uint32_t *pdomid, uint32_t flags,
-                     const unsigned char *handle)
+static int tb_create_domain(uint32_t *pdomid, uint32_t flags,
+                            const unsigned char *handle)
 {
     struct tb_dom doms[TB_MAX_DOMS];
     uint32_t id = *pdomid;
@@ -410,6 +410,17 @@ static int tb_create(uint32_t *pdomid, uint32_t flags,
     return 0;
 }
 
+/* The call, logged as any other, whichever entry point the release has. */
+static int tb_create(uint32_t ssidref, uint32_t *pdomid, uint32_t flags,
+                     const unsigned char *handle)
+{
+    int rc = tb_create_domain(pdomid, flags, handle);
+
+    tb_log("calls.log", "xc_domain_create %u %#x -> %d %u\n", ssidref,
+           flags, rc, *pdomid);
+    return rc;
+}
+
 /*
  * libxl__domain_make's call: 4.6 passes the arch configuration to
  * xc_domain_create_config, 4.7 to xc_domain_create (nothing of it is used
@@ -427,27 +438,17 @@ int xc_domain_create_config(xc_interface *xch, uint32_t ssidref,
                             xc_domain_configuration_t *config)
 #endif
 {
-    int rc;
-
     (void)xch;
     (void)config;
-    rc = tb_create(pdomid, flags, handle);
-    tb_log("calls.log", "xc_domain_create %u %#x -> %d %u\n", ssidref,
-           flags, rc, *pdomid);
-    return rc;
+    return tb_create(ssidref, pdomid, flags, handle);
 }
 #else
 int xc_domain_create(xc_interface *xch, uint32_t ssidref,
                      xen_domain_handle_t handle, uint32_t flags,
                      uint32_t *pdomid)
 {
-    int rc;
-
     (void)xch;
-    rc = tb_create(pdomid, flags, handle);
-    tb_log("calls.log", "xc_domain_create %u %#x -> %d %u\n", ssidref,
-           flags, rc, *pdomid);
-    return rc;
+    return tb_create(ssidref, pdomid, flags, handle);
 }
 #endif
 
