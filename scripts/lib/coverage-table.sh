@@ -9,8 +9,8 @@ usage() {
 usage: coverage-table.sh [--doc FILE] COVERAGE.JSON...
 
 Prints, in markdown, one row per patch of each run (hunks, noticed, inert, unnoticed,
-build-fails, what its hunks taken out together showed, how many cases noticed its hunks,
-seconds) and a total row per run.  With --doc FILE, replaces the lines between "<!-- coverage-table -->" and
+build-fails, what its hunks taken out together showed, how many cases noticed its hunks (in a
+--first run, those of the first noticing program), seconds) and a total row per run.  With --doc FILE, replaces the lines between "<!-- coverage-table -->" and
 "<!-- /coverage-table -->" in FILE instead.
 EOT
 }
@@ -36,7 +36,7 @@ table() {
         | (.hunks | group_by(.patch)[] | .[0].patch as $p
             | ([($run.groups // [])[] | select(.patch == $p)]) as $g
             | "| \($run.release) | \($p | sub("\\.patch$"; "")) | \(length) | \(n("noticed")) | \(n("inert")) | \(n("unnoticed")) | \(n("build-fails")) | \(if ($g | length) == 0 then "" else ([$g[] | "\(.hunks | map(tostring) | join("+")): \(.status)"] | join(", ")) end) | \([.[].noticed_by[], $g[].noticed_by[]] | unique | length) | \(map(.seconds) | add + ([$g[].seconds] | add // 0)) |"),
-          "| \($run.release) | **this run** (\(.programs | length) programs, \(.scope)) | \(.counts.hunks) | \(.counts.noticed) | \(.counts.inert) | \(.counts.unnoticed) | \(.counts["build-fails"]) | \(($run.groups // []) | length) group(s) | | \(.seconds) |"
+          "| \($run.release) | **this run** (\(.programs | length) programs, \(.scope)\(if .mode == "first" then ", first noticing program per hunk" else "" end)) | \(.counts.hunks) | \(.counts.noticed) | \(.counts.inert) | \(.counts.unnoticed) | \(.counts["build-fails"]) | \(($run.groups // []) | length) group(s) | | \(.seconds) |"
         ' "${files[@]}"
 }
 
