@@ -747,6 +747,21 @@ void tb_sys_put(struct tb *tb, const char *rel, const char *content)
     tb_sys_write(tb, "usb", rel, content, "w");
 }
 
+char *tb_sys_get(struct tb *tb, const char *rel)
+{
+    char path[PATH_MAX], buf[256];
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
+    f = fopen(path, "r");
+    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
 void tb_usb_stand_in(struct tb *tb, const char *busid, unsigned devnum)
 {
     char rel[128], val[32], *end;

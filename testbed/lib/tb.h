@@ -149,6 +149,8 @@ bool tb_tree_keeps_record(void);
  * way; CONTENT NULL makes REL a directory.
  */
 void tb_sys_put(struct tb *tb, const char *rel, const char *content);
+/* What REL under that stand-in holds (up to 255 bytes); free() it. */
+char *tb_sys_get(struct tb *tb, const char *rel);
 
 /*
  * A host USB device as the kernel shows it under /sys/bus/usb (in the

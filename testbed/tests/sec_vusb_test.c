@@ -10,8 +10,6 @@
  * under the toolstack domain's backend directory, so the controllers are
  * served by dom0, whose backend (usbback or qemu) is the hostile one.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -297,22 +295,13 @@ static void bound_to_usbback(struct tb *tb, const char *busid)
     tb_sys_put(tb, rel, "");
 }
 
-/* What libxl wrote to the unbind file of BUSID:1.0's driver. */
+/* What libxl wrote to the unbind file of BUSID:1.0's driver; free() it. */
 static char *unbind_written(struct tb *tb, const char *busid)
 {
-    static char buf[64];
-    char path[PATH_MAX];
-    FILE *f;
-    size_t n;
+    char rel[128];
 
-    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/devices/%s:1.0/"
-             "driver/unbind", tb->dir, busid);
-    f = fopen(path, "r");
-    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
+    snprintf(rel, sizeof(rel), "devices/%s:1.0/driver/unbind", busid);
+    return tb_sys_get(tb, rel);
 }
 
 TB_SEC_TC(usbdev_remove_unbinds_device_of_libxl_record,
@@ -323,6 +312,7 @@ TB_SEC_TC(usbdev_remove_unbinds_device_of_libxl_record,
 {
     struct world w = setup(tc);
     libxl_device_usbdev u;
+    char *other, *own;
 
     bound_to_usbback(w.tb, "1-1");
     bound_to_usbback(w.tb, "1-2");
@@ -335,10 +325,12 @@ TB_SEC_TC(usbdev_remove_unbinds_device_of_libxl_record,
     u.u.hostdev.hostaddr = 4;
     ATF_CHECK_EQ(0, libxl_device_usbdev_remove(w.tb->ctx, GUEST, &u, NULL));
     libxl_device_usbdev_dispose(&u);
-    ATF_CHECK_STREQ_MSG("", unbind_written(w.tb, "1-2"),
-                        "libxl unbound the other guest's device 1-2");
-    ATF_CHECK_STREQ_MSG("1-1:1.0", unbind_written(w.tb, "1-1"),
-                        "libxl did not unbind the guest's device 1-1");
+    other = unbind_written(w.tb, "1-2");
+    own = unbind_written(w.tb, "1-1");
+    ATF_CHECK_STREQ_MSG("", other, "libxl unbound the other guest's device 1-2");
+    ATF_CHECK_STREQ_MSG("1-1:1.0", own, "libxl did not unbind the guest's device 1-1");
+    free(other);
+    free(own);
 }
 
 TB_TC(usbctrl_readers_fail_cleanly_for_vanished_controller,

@@ -11,8 +11,6 @@
  * under the toolstack domain's backend directory, so passing a device
  * through needs a controller served by dom0.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,21 +39,6 @@ static struct tb *setup(const atf_tc_t *tc, uint32_t bdom)
 static void usb_device(struct tb *tb)
 {
     tb_usb_stand_in(tb, BUSID, HOSTADDR);
-}
-
-static char *sys_get(struct tb *tb, const char *rel)
-{
-    char path[PATH_MAX], buf[256];
-    FILE *f;
-    size_t n;
-
-    snprintf(path, sizeof(path), "%s/root/sys/bus/usb/%s", tb->dir, rel);
-    f = fopen(path, "r");
-    ATF_REQUIRE_MSG(f, "%s: %s", path, strerror(errno));
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return strdup(buf);
 }
 
 static void ctrl_config(libxl_device_usbctrl *c, uint32_t bdom)
@@ -256,7 +239,7 @@ TB_TC(usbdev_add_dom0_backend_assigns_device_to_port,
     TB_REQUIRE_XS(tb, BUSID, "/local/domain/0/backend/vusb/%u/0/port/2",
                   GUEST);
     TB_REQUIRE_XS(tb, "", "/local/domain/0/backend/vusb/%u/0/port/1", GUEST);
-    bound = sys_get(tb, "drivers/usbback/bind");
+    bound = tb_sys_get(tb, "drivers/usbback/bind");
     ATF_CHECK_STREQ(INTF, bound);
     free(bound);
     ATF_CHECK_EQ(0, tb_escapes(tb));
