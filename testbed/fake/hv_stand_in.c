@@ -31,10 +31,12 @@
  * - xc_flask_sid_to_context: ENOSYS, as from a hypervisor without XSM.
  * Host paths: /var/lib/xen, /var/run/xen, /run/xen, /var/log/xen,
  * /etc/xen and /var/run/xenstored.pid are compiled into libxl (userdata
- * and its lock file, the domain's JSON config, save files, 4.3's check
- * that xenstored runs), and so is /sys/bus/usb (4.7's PVUSB reads USB
- * devices there and writes usbback's bind and unbind files), where the
- * fixtures lay out the host USB devices a test declares.  They are redirected to $TB_SANDBOX/root/<path>,
+ * and its lock file, the domain's JSON config, save files, the default
+ * hotplug scripts, 4.3's check that xenstored runs), and so are
+ * /sys/bus/usb (4.7's PVUSB reads USB devices there and writes usbback's
+ * bind and unbind files) and /sys/bus/pci, where the fixtures lay out the
+ * host devices a test declares.  They are redirected to
+ * $TB_SANDBOX/root/<path> (by open, stat, execvp and the like),
  * every redirect is logged to $TB_SANDBOX/hv/redirects.log, and a
  * write-intent call on an absolute path outside $TB_RUNDIR is logged to
  * $TB_SANDBOX/hv/escapes.log, which the tests require to stay empty.
@@ -759,6 +761,21 @@ int access(const char *path, int amode)
 
     return real_access(tb_redirect("access", path, buf, sizeof(buf), 0),
                        amode);
+}
+
+/*
+ * libxl execs a dom0 backend's hotplug script by the path in its "script"
+ * node: a disk that names no script of its own (a tap disk cannot) gets
+ * XEN_SCRIPT_DIR/block, under /etc/xen, where a test puts the stand-in
+ * (tb_default_hotplug_script).
+ */
+int execvp(const char *file, char *const argv[])
+{
+    REAL(int, execvp, const char *, char *const *);
+    char buf[4096];
+
+    return real_execvp(tb_redirect("execvp", file, buf, sizeof(buf), 0),
+                       argv);
 }
 
 int unlink(const char *path)

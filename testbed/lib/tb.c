@@ -94,6 +94,17 @@ const char *tb_hotplug_script(void)
     return tb_bin("tb-hotplug");
 }
 
+void tb_default_hotplug_script(struct tb *tb, const char *name)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 32];
+
+    snprintf(dir, sizeof(dir), "%s/root/etc/xen/scripts", tb->dir);
+    tb_mkdirs(dir);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    ATF_REQUIRE_MSG(symlink(tb_hotplug_script(), path) == 0,
+                    "symlink %s: %s", path, strerror(errno));
+}
+
 void tb_sandbox_dir(const atf_tc_t *tc, char *buf, size_t len)
 {
     const char *rundir = getenv("TB_RUNDIR");

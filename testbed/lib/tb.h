@@ -225,6 +225,12 @@ bool tb_xs_wait(struct tb *tb, const char *path, const char *value,
 
 /* Path of the hotplug script stand-in, for disk->script and nic->script. */
 const char *tb_hotplug_script(void);
+/*
+ * Make the hotplug script stand-in libxl's default script NAME ("block"),
+ * which libxl runs from /etc/xen/scripts (the sandbox's, by the redirect)
+ * for a disk that names no script of its own, as a tap disk cannot.
+ */
+void tb_default_hotplug_script(struct tb *tb, const char *name);
 /* Lines of $sandbox/hotplug.log: "<action> <XENBUS_PATH>"; count matches. */
 int tb_hotplug_count(struct tb *tb, const char *action, const char *be_path);
 /* Lines of the stand-in's escapes log (writes outside the run dir). */

@@ -18,7 +18,8 @@
  * This program is linked against the static libxenlight and brings its
  * own stand-in (the three functions of libxl_noblktap2.c, so that the
  * archive's is not linked in), which records every tapdisk libxl asks to
- * destroy, as a blktap2 build would destroy it.
+ * destroy, as a blktap2 build would destroy it, and for the one case that
+ * adds a tap disk, gives it a tap device as blktap2 would.
  */
 #include "libxl_osdeps.h"
 #include "libxl_internal.h"
@@ -30,19 +31,24 @@
 #define XVDA    51712
 
 #define VICTIM_TAPDISK  "aio:/srv/tb/victim.img"
+/* A raw image's tapdisk, as libxl names it in tapdisk-params. */
+#define OWN_IMAGE       "/srv/tb/guest1.img"
+#define OWN_TAPDISK     "aio:" OWN_IMAGE
 
 static char destroyed[4][128];
 static int n_destroyed;
+/* Set by a case that adds a tap disk: blktap2 is there, tapdev0 is made. */
+static bool blktap;
 
 int libxl__blktap_enabled(libxl__gc *gc)
 {
-    return 0;
+    return blktap;
 }
 
 char *libxl__blktap_devpath(libxl__gc *gc, const char *disk,
                             libxl_disk_format format)
 {
-    return NULL;
+    return blktap ? libxl__strdup(gc, "/dev/tb/tapdev0") : NULL;
 }
 
 int libxl__device_destroy_tapdisk(libxl__gc *gc, const char *params)
@@ -126,9 +132,49 @@ TB_SEC_TC(domain_destroy_ignores_tapdisk_named_by_backend,
     check_no_tapdisk_destroyed();
 }
 
+/*
+ * Not an attack: the tapdisk of a tap disk is still destroyed when the disk
+ * goes, from libxl's record on the patched tree as from the backend on the
+ * base.  dom0 serves tap disks, and runs the default block script for them.
+ */
+TB_TC(tap_disk_remove_destroys_its_own_tapdisk,
+      "libxl_device_disk_remove of a tap disk served by dom0 destroys the "
+      "tapdisk libxl made for it, and that one only")
+{
+    struct tb_world w;
+    libxl_device_disk d;
+    char be[128];
+    int i;
+
+    blktap = true;
+    w = tb_world_start(tc, 0);
+    tb_default_hotplug_script(w.tb, "block");
+    libxl_device_disk_init(&d);
+    d.backend_domid = 0;
+    d.backend = LIBXL_DISK_BACKEND_TAP;
+    d.format = LIBXL_DISK_FORMAT_RAW;
+    d.pdev_path = strdup(OWN_IMAGE);
+    d.vdev = strdup("xvda");
+    d.readwrite = 1;
+    snprintf(be, sizeof(be), "/local/domain/0/backend/vbd/%u/%u", GUEST, XVDA);
+    ATF_REQUIRE_EQ(0, libxl_device_disk_add(w.tb->ctx, GUEST, &d, NULL));
+    ATF_REQUIRE_EQ(1, tb_hotplug_count(w.tb, "add", be));
+    TB_REQUIRE_XS(w.tb, OWN_TAPDISK, "%s/tapdisk-params", be);
+    ATF_REQUIRE_EQ(0, n_destroyed);
+    ATF_CHECK_EQ(0, libxl_device_disk_remove(w.tb->ctx, GUEST, &d, NULL));
+    libxl_device_disk_dispose(&d);
+    ATF_CHECK_EQ(1, tb_hotplug_count(w.tb, "remove", be));
+
+    for (i = 0; i < n_destroyed && i < 4; i++)
+        fprintf(stderr, "libxl destroyed tapdisk %s\n", destroyed[i]);
+    ATF_CHECK_EQ(1, n_destroyed);
+    ATF_CHECK_STREQ(OWN_TAPDISK, destroyed[0]);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
     ATF_TP_ADD_TC(tp, disk_remove_ignores_tapdisk_named_by_backend);
     ATF_TP_ADD_TC(tp, domain_destroy_ignores_tapdisk_named_by_backend);
+    ATF_TP_ADD_TC(tp, tap_disk_remove_destroys_its_own_tapdisk);
     return atf_no_error();
 }
